@@ -1,0 +1,70 @@
+"""A patient's daily rhythm: bedtime, wake time and zone, and the evening a moment belongs to.
+
+Both the schedule engine and night attribution reason about "the evening of date D":
+the evening that starts on local date D and the night that follows it. A bedtime
+after midnight (01:00) still belongs to the evening before, so the evening's bedtime
+falls on D + 1.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+# Bedtimes before this hour are "after midnight": they close the previous evening.
+EVENING_STARTS = time(12, 0)
+# The sleep window reaches this far before bedtime and after wake time (DESIGN.md).
+SLEEP_WINDOW_MARGIN = timedelta(hours=3)
+
+
+def local_datetime(day: date, at: time, zone: ZoneInfo) -> datetime:
+    """The aware datetime for a wall-clock time on a local date.
+
+    A wall time that does not exist (skipped by a DST jump) is moved forward by the
+    size of the gap, which is what a phone alarm does; an ambiguous one takes the
+    first occurrence.
+    """
+    naive = datetime.combine(day, at)
+    aware = naive.replace(tzinfo=zone, fold=0)
+    # Round-tripping through UTC normalises a non-existent wall time.
+    return aware.astimezone(UTC).astimezone(zone)
+
+
+@dataclass(frozen=True, slots=True)
+class Rhythm:
+    bedtime: time
+    wake_time: time
+    zone: ZoneInfo
+
+    def bedtime_on(self, evening: date) -> datetime:
+        """When the patient goes to bed on the evening of ``evening``."""
+        day = evening if self.bedtime >= EVENING_STARTS else evening + timedelta(days=1)
+        return local_datetime(day, self.bedtime, self.zone)
+
+    def wake_after(self, evening: date) -> datetime:
+        """When the patient wakes after the night that starts on ``evening``.
+
+        Always on the next calendar day, and never before bedtime: a patient who
+        goes to bed at 05:00 and wakes at 04:00 would be a contradiction, so wake
+        time then moves a day on.
+        """
+        wake = local_datetime(evening + timedelta(days=1), self.wake_time, self.zone)
+        bed = self.bedtime_on(evening)
+        while wake <= bed:
+            wake = local_datetime(wake.date() + timedelta(days=1), self.wake_time, self.zone)
+        return wake
+
+    def wake_on(self, day: date) -> datetime:
+        """When the patient wakes on the morning of local date ``day``."""
+        return self.wake_after(day - timedelta(days=1))
+
+    def sleep_window(self, evening: date) -> tuple[datetime, datetime]:
+        """The half-open window [start, end) of the night that starts on ``evening``.
+
+        It runs from three hours before bedtime to three hours after wake time.
+        """
+        return (
+            self.bedtime_on(evening) - SLEEP_WINDOW_MARGIN,
+            self.wake_after(evening) + SLEEP_WINDOW_MARGIN,
+        )
