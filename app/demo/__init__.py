@@ -1,0 +1,40 @@
+"""The demo clinic: accounts first, then each area's history, all deterministic.
+
+Each seeder takes the session, the clinic built so far and the clinic's "today",
+and adds its own data. Add yours to SEEDERS; order matters only where one area's
+history reads another's (plans before the diary that relates to them).
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from datetime import date
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from app.demo import accounts
+from app.demo.accounts import DEMO_PASSWORD, DemoClinic
+from app.models import User
+from app.security import Passwords
+
+Seeder = Callable[[Session, DemoClinic, date, random.Random], None]
+
+SEEDERS: list[Seeder] = []
+
+
+def is_empty(session: Session) -> bool:
+    return session.exec(select(func.count()).select_from(User)).one() == 0
+
+
+def load(session: Session, *, passwords: Passwords, today: date) -> DemoClinic:
+    """Create the demo clinic. Same input, same clinic: the generator is seeded."""
+    rng = random.Random(20261124)  # noqa: S311 - demo data, not security
+    clinic = accounts.create_people(session, passwords=passwords)
+    for seeder in SEEDERS:
+        seeder(session, clinic, today, rng)
+    return clinic
+
+
+__all__ = ["DEMO_PASSWORD", "SEEDERS", "DemoClinic", "is_empty", "load"]

@@ -1,0 +1,99 @@
+"""Who is asking: the signed-in user, their role, and the request's clock.
+
+Routers declare the role they serve once, with ``dependencies=[...]``; handlers
+then take ``CurrentPatient`` (or another alias) to know whose data to scope by.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from app import i18n
+from app.db import SessionDep
+from app.models import PatientProfile, Role, User
+from app.security import LOCALE_COOKIE, SESSION_COOKIE, Passwords
+from app.services import accounts, auth
+from app.services.errors import NotAllowed
+
+
+class SignInRequired(Exception):
+    """No valid session: pages redirect to sign-in, the JSON API answers 401."""
+
+
+def get_now(request: Request) -> datetime:
+    return request.app.state.clock()
+
+
+NowDep = Annotated[datetime, Depends(get_now)]
+
+
+def get_passwords(request: Request) -> Passwords:
+    return request.app.state.passwords
+
+
+PasswordsDep = Annotated[Passwords, Depends(get_passwords)]
+
+
+def get_optional_user(request: Request, session: SessionDep, now: NowDep) -> User | None:
+    """The signed-in user, if any; also settles the request's language."""
+    if hasattr(request.state, "user"):
+        return request.state.user
+    user = auth.user_for_token(session, token=request.cookies.get(SESSION_COOKIE), now=now)
+    request.state.user = user
+    request.state.locale = i18n.choose_locale(
+        user_setting=user.locale if user else None,
+        cookie=request.cookies.get(LOCALE_COOKIE),
+        accept_language=request.headers.get("accept-language"),
+        default=request.app.state.settings.default_locale,
+    )
+    return user
+
+
+OptionalUser = Annotated[User | None, Depends(get_optional_user)]
+
+
+def get_current_user(user: OptionalUser) -> User:
+    if user is None:
+        raise SignInRequired
+    return user
+
+
+CurrentUser = Annotated[User, Depends(get_current_user)]
+
+
+def require_role(*roles: Role):
+    """A router dependency that admits only these roles (403 for anyone else)."""
+
+    def check(user: CurrentUser) -> User:
+        if user.role not in roles:
+            raise NotAllowed(user.role)
+        return user
+
+    return check
+
+
+def get_patient(user: CurrentUser) -> User:
+    if user.role is not Role.PATIENT:
+        raise NotAllowed(user.role)
+    return user
+
+
+def get_practitioner(user: CurrentUser) -> User:
+    if user.role is not Role.PRACTITIONER:
+        raise NotAllowed(user.role)
+    return user
+
+
+CurrentPatient = Annotated[User, Depends(get_patient)]
+CurrentPractitioner = Annotated[User, Depends(get_practitioner)]
+CurrentAdmin = Annotated[User, Depends(require_role(Role.ADMIN))]
+
+
+def get_patient_profile(session: SessionDep, patient: CurrentPatient) -> PatientProfile:
+    return accounts.profile_of(session, patient=patient)
+
+
+CurrentProfile = Annotated[PatientProfile, Depends(get_patient_profile)]

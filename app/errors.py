@@ -1,0 +1,126 @@
+"""Turning failures into answers: translated pages for people, JSON under /api/.
+
+Nothing here ever shows a stack trace or SQL; unexpected errors are logged with
+their traceback and answered with a calm, generic page.
+"""
+
+from __future__ import annotations
+
+import logging
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from app import i18n
+from app.deps import SignInRequired
+from app.i18n import N_
+from app.services.errors import NotAllowed, NotFound
+from app.templating import locale_of, render
+
+log = logging.getLogger("tsuranai")
+
+TITLES = {
+    400: N_("That request could not be read"),
+    401: N_("Please sign in"),
+    403: N_("This page is not for your account"),
+    404: N_("Page not found"),
+    405: N_("That action is not available here"),
+    413: N_("That is more than we can accept"),
+    422: N_("Some of that could not be understood"),
+    429: N_("Too many attempts"),
+    500: N_("Something went wrong on our side"),
+}
+DETAILS = {
+    400: N_("Please go back and try again."),
+    401: N_("Your session has ended. Please sign in again."),
+    403: N_("You are signed in, but this page belongs to another kind of account."),
+    404: N_("The page may have moved, or the link may be incomplete."),
+    405: N_("Please go back and try again."),
+    413: N_("Please send something smaller."),
+    422: N_("Please go back, check what you entered and try again."),
+    429: N_("Please wait a while before trying again."),
+    500: N_("We have been told about it. Please try again in a moment."),
+}
+
+
+def is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+FORM_EXPIRED_TITLE = N_("This form could not be sent")
+FORM_EXPIRED_DETAIL = N_(
+    "For your safety, forms expire. Please go back, reload the page and try again."
+)
+
+
+def error_response(
+    request: Request,
+    status: int,
+    *,
+    title: str | None = None,
+    detail: str | None = None,
+    headers: dict[str, str] | None = None,
+):
+    locale = locale_of(request)
+    title = title or TITLES.get(status, TITLES[500] if status >= 500 else TITLES[400])
+    if is_api(request):
+        return JSONResponse(
+            {
+                "error": i18n.gettext(locale, title),
+                "detail": i18n.gettext(locale, detail or DETAILS.get(status, DETAILS[400])),
+            },
+            status_code=status,
+            headers=headers,
+        )
+    return render(
+        request,
+        "errors/error.html",
+        {"status": status, "title": title, "detail": detail or DETAILS.get(status, DETAILS[400])},
+        status_code=status,
+        headers=headers,
+    )
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(SignInRequired)
+    async def _sign_in(request: Request, _exc: SignInRequired):
+        if is_api(request) or request.method not in {"GET", "HEAD"}:
+            return error_response(request, 401)
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        login = request.url_for("auth.login").path
+        return RedirectResponse(f"{login}?next={quote(target)}", status_code=303)
+
+    @app.exception_handler(NotAllowed)
+    async def _not_allowed(request: Request, _exc: NotAllowed):
+        return error_response(request, 403)
+
+    @app.exception_handler(NotFound)
+    async def _not_found(request: Request, _exc: NotFound):
+        return error_response(request, 404)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException):
+        return error_response(request, exc.status_code, headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError):
+        if is_api(request):
+            locale = locale_of(request)
+            return JSONResponse(
+                {
+                    "error": i18n.gettext(locale, TITLES[422]),
+                    "fields": [
+                        {"loc": [str(p) for p in e["loc"]], "type": e["type"]} for e in exc.errors()
+                    ],
+                },
+                status_code=422,
+            )
+        return error_response(request, 422)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception):
+        log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+        return error_response(request, 500)

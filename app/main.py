@@ -1,0 +1,99 @@
+"""The application factory: everything is built per app, nothing at import time."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from contextlib import asynccontextmanager
+from datetime import datetime
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from starlette.requests import Request
+
+from app import errors
+from app.clock import SystemClock
+from app.config import Settings, get_settings
+from app.db import make_engine
+from app.middleware import GuessLocale, SecurityHeaders
+from app.routes import admin, auth, health, practitioner
+from app.routes import api as api_routes
+from app.routes import patient as patient_routes
+from app.security import Passwords, csrf_protect
+from app.templating import STATIC_DIR, make_templates
+
+
+class CsrfMiddleware:
+    def __init__(self, app, *, settings: Settings) -> None:
+        self.app = csrf_protect(app, settings, self._refuse, self._malformed)
+
+    async def __call__(self, scope, receive, send):
+        await self.app(scope, receive, send)
+
+    @staticmethod
+    async def _answer(scope, send, status: int, **texts: str) -> None:
+        scope = {**scope}
+        scope.setdefault("router", scope["app"].router)
+
+        async def no_body():
+            return {"type": "http.request", "body": b"", "more_body": False}
+
+        request = Request(scope, no_body)
+        response = errors.error_response(request, status, **texts)
+        await response(scope, no_body, send)
+
+    async def _refuse(self, scope, send, _reason) -> None:
+        await self._answer(
+            scope, send, 403, title=errors.FORM_EXPIRED_TITLE, detail=errors.FORM_EXPIRED_DETAIL
+        )
+
+    async def _malformed(self, scope, send) -> None:
+        await self._answer(scope, send, 400)
+
+
+def create_app(
+    settings: Settings | None = None, clock: Callable[[], datetime] | None = None
+) -> FastAPI:
+    settings = settings or get_settings()
+    engine = make_engine(
+        settings.database_url,
+        busy_timeout_ms=settings.sqlite_busy_timeout_ms,
+        pool_size=settings.db_pool_size,
+        max_overflow=settings.db_max_overflow,
+    )
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI):
+        yield
+        engine.dispose()
+
+    app = FastAPI(
+        title="Tsuranai",
+        summary="Night-time toe cramp self-care: plans, reminders and a cramp diary.",
+        version="1",
+        lifespan=lifespan,
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.clock = clock or SystemClock()
+    app.state.passwords = Passwords(settings)
+    app.state.templates = make_templates()
+
+    errors.install(app)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.include_router(health.router)
+    app.include_router(auth.router)
+    app.include_router(patient_routes.router)
+    app.include_router(practitioner.router)
+    app.include_router(admin.router)
+    app.include_router(api_routes.router)
+
+    # Added last = runs first: headers wrap everything, even a refused CSRF check.
+    app.add_middleware(CsrfMiddleware, settings=settings)
+    app.add_middleware(GuessLocale, default=settings.default_locale)
+    app.add_middleware(SecurityHeaders, hsts=settings.secure_cookies)
+    logging.getLogger("tsuranai").setLevel(logging.INFO)
+    return app

@@ -1,0 +1,14 @@
+"""Every table, re-exported so that Alembic and services import from one place.
+
+One module per area; add yours with a single import line below.
+"""
+
+from app.models.accounts import (
+    CareLink,
+    LoginAttempt,
+    PatientProfile,
+    Role,
+    User,
+    UserSession,
+)
+from app.models.types import UTCDateTime, utcnow

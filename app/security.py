@@ -1,0 +1,92 @@
+"""Secrets and their checks: password hashing, session tokens, CSRF protection."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from argon2 import PasswordHasher, Type
+from argon2.exceptions import InvalidHashError, VerificationError
+from asgi_csrf import asgi_csrf
+
+from app.config import Settings
+
+SESSION_COOKIE = "tsuranai_session"
+CSRF_COOKIE = "csrftoken"
+CSRF_FIELD = "csrftoken"
+CSRF_HEADER = "x-csrftoken"
+LOCALE_COOKIE = "tsuranai_lang"
+
+# Hashed once at start-up and verified against for unknown accounts, so that a
+# wrong e-mail costs as much time as a wrong password and timing reveals nothing.
+_DUMMY_PASSWORD = "not-a-real-password"  # noqa: S105
+
+
+class Passwords:
+    """argon2id hashing with the configured cost."""
+
+    def __init__(self, settings: Settings) -> None:
+        self._hasher = PasswordHasher(
+            time_cost=settings.password_time_cost,
+            memory_cost=settings.password_memory_kib,
+            parallelism=1 if settings.password_memory_kib < 1024 else 4,
+            type=Type.ID,
+        )
+        self._dummy_hash = self._hasher.hash(_DUMMY_PASSWORD)
+
+    def hash(self, password: str) -> str:
+        return self._hasher.hash(password)
+
+    def verify(self, password_hash: str | None, password: str) -> bool:
+        try:
+            return self._hasher.verify(password_hash or self._dummy_hash, password) and (
+                password_hash is not None
+            )
+        except (VerificationError, InvalidHashError):
+            return False
+
+    def needs_rehash(self, password_hash: str) -> bool:
+        return self._hasher.check_needs_rehash(password_hash)
+
+
+def new_session_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def csrf_protect(app, settings: Settings, on_failure, on_malformed):
+    """Wrap an ASGI app with double-submit CSRF protection (asgi-csrf).
+
+    Forms carry the token in a hidden field, htmx in a header set once on <body>.
+    Sign-in is protected even without cookies, against login CSRF.
+    """
+    protected = asgi_csrf(
+        app,
+        signing_secret=settings.resolved_secret_key(),
+        cookie_name=CSRF_COOKIE,
+        http_header=CSRF_HEADER,
+        always_protect={"/login"},
+        cookie_secure=settings.secure_cookies,
+        send_csrf_failed=on_failure,
+    )
+
+    async def guarded(scope, receive, send):
+        # asgi-csrf trusts a multipart header to carry a boundary; without one it
+        # would crash. Such a request is malformed whoever sent it.
+        if scope["type"] == "http":
+            content_type = dict(scope.get("headers") or []).get(b"content-type", b"")
+            if content_type.startswith(b"multipart/form-data") and b"boundary=" not in (
+                content_type
+            ):
+                await on_malformed(scope, send)
+                return
+        try:
+            await protected(scope, receive, send)
+        except UnicodeDecodeError:
+            # A form body that is not UTF-8 cannot carry a valid token.
+            await on_malformed(scope, send)
+
+    return guarded

@@ -1,0 +1,140 @@
+"""Creating people and linking them to their practitioners."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import time
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from app.i18n import N_
+from app.models import CareLink, PatientProfile, Role, User
+from app.security import Passwords
+from app.services.errors import InvalidInput, NotFound
+
+MIN_PASSWORD_LENGTH = 10
+MAX_PASSWORD_LENGTH = 200
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def password_problem(password: str) -> str | None:
+    """Why a new password is refused, as a message id, or None when it is fine."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return N_("Use at least 10 characters.")
+    if len(password) > MAX_PASSWORD_LENGTH:
+        return N_("Use at most 200 characters.")
+    return None
+
+
+@dataclass(frozen=True)
+class NewPatient:
+    time_zone: str = "Asia/Tokyo"
+    bedtime: time = time(23, 0)
+    wake_time: time = time(7, 0)
+
+
+def create_user(
+    session: Session,
+    *,
+    passwords: Passwords,
+    email: str,
+    name: str,
+    role: Role,
+    password: str,
+    locale: str | None = None,
+    patient: NewPatient | None = None,
+) -> User:
+    """Create an account; a patient also gets a profile with the clinic's defaults."""
+    errors: dict[str, str] = {}
+    email = normalise_email(email)
+    if "@" not in email or len(email) > 254:
+        errors["email"] = N_("Enter a valid e-mail address.")
+    if not name.strip():
+        errors["name"] = N_("Enter a name.")
+    if problem := password_problem(password):
+        errors["password"] = problem
+    if errors:
+        raise InvalidInput(errors)
+    user = User(
+        email=email,
+        name=name.strip()[:100],
+        role=role,
+        password_hash=passwords.hash(password),
+        locale=locale,
+    )
+    session.add(user)
+    try:
+        session.flush()
+    except IntegrityError:
+        session.rollback()
+        raise InvalidInput({"email": N_("An account with this e-mail already exists.")}) from None
+    if role is Role.PATIENT:
+        details = patient or NewPatient()
+        session.add(
+            PatientProfile(
+                user_id=user.id,
+                time_zone=details.time_zone,
+                bedtime=details.bedtime,
+                wake_time=details.wake_time,
+            )
+        )
+        session.flush()
+    session.commit()
+    return user
+
+
+def link_care(session: Session, *, practitioner_id: int, patient_id: int) -> CareLink:
+    """Let a practitioner care for a patient (idempotent)."""
+    practitioner = session.get(User, practitioner_id)
+    patient = session.get(User, patient_id)
+    if practitioner is None or practitioner.role is not Role.PRACTITIONER:
+        raise NotFound("practitioner")
+    if patient is None or patient.role is not Role.PATIENT:
+        raise NotFound("patient")
+    existing = session.exec(
+        select(CareLink).where(
+            CareLink.practitioner_id == practitioner_id, CareLink.patient_id == patient_id
+        )
+    ).first()
+    if existing:
+        return existing
+    link = CareLink(practitioner_id=practitioner_id, patient_id=patient_id)
+    session.add(link)
+    session.commit()
+    return link
+
+
+def patients_of(session: Session, *, practitioner: User) -> list[User]:
+    """The patients a practitioner cares for, by name."""
+    return list(
+        session.exec(
+            select(User)
+            .join(CareLink, CareLink.patient_id == User.id)
+            .where(CareLink.practitioner_id == practitioner.id, User.is_active)
+            .order_by(User.name)
+        )
+    )
+
+
+def all_people(session: Session) -> list[User]:
+    """Everyone, for the clinic admin."""
+    return list(session.exec(select(User).order_by(User.role, User.name)))
+
+
+def profile_of(session: Session, *, patient: User) -> PatientProfile:
+    profile = session.exec(
+        select(PatientProfile).where(PatientProfile.user_id == patient.id)
+    ).first()
+    if profile is None:
+        raise NotFound("profile")
+    return profile
+
+
+def set_locale(session: Session, *, user: User, locale: str | None) -> None:
+    user.locale = locale
+    session.add(user)
+    session.commit()

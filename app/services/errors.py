@@ -1,0 +1,20 @@
+"""Errors services raise; routes and the app's handlers turn them into responses."""
+
+
+class NotFound(LookupError):
+    """The thing does not exist, or the acting user may not know that it does.
+
+    Both answer 404, so that probing another patient's ids reveals nothing.
+    """
+
+
+class NotAllowed(PermissionError):
+    """The acting user may see the thing but not do this to it."""
+
+
+class InvalidInput(ValueError):
+    """Field errors for input that parsed but breaks a rule; keyed by field name."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__(errors)
+        self.errors = errors

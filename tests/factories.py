@@ -1,0 +1,67 @@
+"""Deterministic test data: plain functions, fixed values, a fixed clock."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from app.models import Role, User
+from app.security import Passwords
+from app.services import accounts
+
+PASSWORD = "correct horse battery"
+# Tuesday 24 November 2026, 22:00 in Tokyo: a patient's evening.
+NOW = datetime(2026, 11, 24, 13, 0, tzinfo=UTC)
+
+
+class FixedClock:
+    """A clock that stands still until a test moves it."""
+
+    def __init__(self, instant: datetime = NOW) -> None:
+        self.instant = instant
+
+    def set(self, instant: datetime) -> None:
+        self.instant = instant
+
+    def __call__(self) -> datetime:
+        return self.instant
+
+
+def _next_number(session: Session) -> int:
+    return session.exec(select(func.count()).select_from(User)).one() + 1
+
+
+def make_user(session: Session, passwords: Passwords, role: Role, **overrides) -> User:
+    n = _next_number(session)
+    values = {
+        "email": f"{role.value}{n}@example.test",
+        "name": f"{role.value.title()} {n}",
+        "password": PASSWORD,
+        "locale": None,
+    }
+    patient_values = {
+        key: overrides.pop(key) for key in ("time_zone", "bedtime", "wake_time") if key in overrides
+    }
+    values.update(overrides)
+    patient = None
+    if role is Role.PATIENT:
+        patient = accounts.NewPatient(
+            time_zone=patient_values.get("time_zone", "Asia/Tokyo"),
+            bedtime=patient_values.get("bedtime", time(23, 0)),
+            wake_time=patient_values.get("wake_time", time(7, 0)),
+        )
+    return accounts.create_user(session, passwords=passwords, role=role, patient=patient, **values)
+
+
+def make_patient(session: Session, passwords: Passwords, **overrides) -> User:
+    return make_user(session, passwords, Role.PATIENT, **overrides)
+
+
+def make_practitioner(session: Session, passwords: Passwords, **overrides) -> User:
+    return make_user(session, passwords, Role.PRACTITIONER, **overrides)
+
+
+def make_admin(session: Session, passwords: Passwords, **overrides) -> User:
+    return make_user(session, passwords, Role.ADMIN, **overrides)
