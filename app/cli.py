@@ -108,19 +108,23 @@ def demo(
             if not demo_clinic.is_empty(session):
                 if if_empty:
                     typer.echo("Database already has accounts; demo not loaded.")
+                    if demo_clinic.is_loaded(session):
+                        _print_logins(demo_clinic.DEMO_PASSWORD, logins())
                     return
                 typer.echo("Database is not empty; refusing to load the demo.", err=True)
                 raise typer.Exit(code=1)
             today = datetime.now(ZoneInfo(settings.default_time_zone)).date()
-            clinic = demo_clinic.load(session, passwords=Passwords(settings), today=today)
-            typer.echo(
-                "Demo clinic loaded. Sign in with any of these "
-                f"(password: {demo_clinic.DEMO_PASSWORD}):"
-            )
-            for role, email in logins(clinic):
-                typer.echo(f"  {role:<28} {email}")
+            demo_clinic.load(session, passwords=Passwords(settings), today=today)
+            typer.echo("Demo clinic loaded.")
+            _print_logins(demo_clinic.DEMO_PASSWORD, logins())
     finally:
         engine.dispose()
+
+
+def _print_logins(password: str, rows: list[tuple[str, str]]) -> None:
+    typer.echo(f"Demo sign-ins (password for all: {password}):")
+    for who, email in rows:
+        typer.echo(f"  {who:<28} {email}")
 
 
 if __name__ == "__main__":

@@ -28,6 +28,11 @@ def is_empty(session: Session) -> bool:
     return session.exec(select(func.count()).select_from(User)).one() == 0
 
 
+def is_loaded(session: Session) -> bool:
+    email = accounts.logins()[0][1]
+    return session.exec(select(User).where(User.email == email)).first() is not None
+
+
 def load(session: Session, *, passwords: Passwords, today: date) -> DemoClinic:
     """Create the demo clinic. Same input, same clinic: the generator is seeded."""
     rng = random.Random(20261124)  # noqa: S311 - demo data, not security
@@ -37,4 +42,4 @@ def load(session: Session, *, passwords: Passwords, today: date) -> DemoClinic:
     return clinic
 
 
-__all__ = ["DEMO_PASSWORD", "SEEDERS", "DemoClinic", "is_empty", "load"]
+__all__ = ["DEMO_PASSWORD", "SEEDERS", "DemoClinic", "is_empty", "is_loaded", "load"]

@@ -31,6 +31,8 @@ class PatientSpec:
     locale: str | None = "ja"
 
 
+PRACTITIONER_KEYS = {"kimura": "木村 亮 (柔道整復師)", "mori": "森 千尋 (鍼灸師)"}
+
 # Personas, for the seeders that write history:
 #   improving     - cramps fall as the evening routine becomes a habit
 #   rare-recorder - opens the app now and then; many nights without a record
@@ -87,10 +89,7 @@ def create_people(session: Session, *, passwords: Passwords) -> DemoClinic:
         )
 
     admin = make("admin", "受付 管理者", Role.ADMIN)
-    practitioners = [
-        make("kimura", "木村 亮 (柔道整復師)", Role.PRACTITIONER),
-        make("mori", "森 千尋 (鍼灸師)", Role.PRACTITIONER),
-    ]
+    practitioners = [make(key, name, Role.PRACTITIONER) for key, name in PRACTITIONER_KEYS.items()]
     clinic = DemoClinic(admin=admin, practitioners=practitioners, patients=[])
     for spec in PATIENTS:
         patient = make(
@@ -110,9 +109,9 @@ def create_people(session: Session, *, passwords: Passwords) -> DemoClinic:
     return clinic
 
 
-def logins(clinic: DemoClinic) -> list[tuple[str, str]]:
-    """(role, e-mail) pairs to print for whoever starts the demo."""
-    rows = [("admin", clinic.admin.email)]
-    rows += [("practitioner", p.email) for p in clinic.practitioners]
-    rows += [(f"patient ({clinic.persona_of(p)})", p.email) for p in clinic.patients]
+def logins() -> list[tuple[str, str]]:
+    """(who, e-mail) pairs to print for whoever starts the demo."""
+    rows = [("admin", f"admin@{DOMAIN}")]
+    rows += [("practitioner", f"{key}@{DOMAIN}") for key in PRACTITIONER_KEYS]
+    rows += [(f"patient ({spec.persona})", f"{spec.key}@{DOMAIN}") for spec in PATIENTS]
     return rows

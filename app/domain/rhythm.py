@@ -43,15 +43,11 @@ class Rhythm:
         return local_datetime(day, self.bedtime, self.zone)
 
     def wake_after(self, evening: date) -> datetime:
-        """When the patient wakes after the night that starts on ``evening``.
-
-        Always on the next calendar day, and never before bedtime: a patient who
-        goes to bed at 05:00 and wakes at 04:00 would be a contradiction, so wake
-        time then moves a day on.
-        """
-        wake = local_datetime(evening + timedelta(days=1), self.wake_time, self.zone)
+        """When the patient wakes after the night that starts on ``evening``: the first
+        wake time after that evening's bedtime (so never more than a day later)."""
         bed = self.bedtime_on(evening)
-        while wake <= bed:
+        wake = local_datetime(bed.date(), self.wake_time, self.zone)
+        while wake.astimezone(UTC) <= bed.astimezone(UTC):
             wake = local_datetime(wake.date() + timedelta(days=1), self.wake_time, self.zone)
         return wake
 
