@@ -11,4 +11,5 @@ from app.models.accounts import (
     User,
     UserSession,
 )
+from app.models.diary import CrampEvent, MorningCheckIn
 from app.models.types import UTCDateTime, utcnow

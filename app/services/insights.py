@@ -1,0 +1,48 @@
+"""Personal insights over the diary, as of the last night that has ended."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlmodel import Session
+
+from app.domain.insights import ROUTINE_WINDOW_DAYS, Insights, compute_insights
+from app.domain.nights import last_night
+from app.models import PatientProfile
+from app.services import plan_bridge
+from app.services.cramps import rhythm_of
+from app.services.timeline import load_diary
+
+# Two 30-night periods are compared, so sixty nights are read.
+NIGHTS_READ = 60
+
+
+@dataclass(frozen=True)
+class InsightsView:
+    insights: Insights
+    # False while the care plan cannot yet say which evenings were complete.
+    routines_known: bool
+
+
+def insights_for(
+    session: Session, *, patient_id: int, profile: PatientProfile, now: datetime
+) -> InsightsView:
+    last = last_night(now, rhythm_of(profile))
+    diary = load_diary(
+        session,
+        patient_id=patient_id,
+        profile=profile,
+        first=last - timedelta(days=NIGHTS_READ - 1),
+        last=last + timedelta(days=1),
+    )
+    full: set[date] | None = plan_bridge.evenings_with_full_routine(
+        session,
+        patient_id=patient_id,
+        start=last - timedelta(days=ROUTINE_WINDOW_DAYS - 1),
+        end=last,
+    )
+    return InsightsView(
+        compute_insights(diary, last_evening=last, full_routine_evenings=full or set()),
+        routines_known=full is not None,
+    )

@@ -1,0 +1,60 @@
+"""Setting up diary history in tests: cramps and check-ins at fixed Tokyo times."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime
+
+from sqlmodel import Session
+
+from app.domain.checkins import AnswerFields
+from app.domain.cramps import CrampDetails
+from app.models import User
+from app.services import accounts
+from app.services import checkins as checkin_service
+from app.services import cramps as cramp_service
+
+
+def tokyo(y: int, mo: int, d: int, h: int, mi: int = 0) -> datetime:
+    from zoneinfo import ZoneInfo
+
+    return datetime(y, mo, d, h, mi, tzinfo=ZoneInfo("Asia/Tokyo")).astimezone(UTC)
+
+
+def add_cramp(
+    session: Session, patient: User, at: datetime, *, now: datetime | None = None, **details
+):
+    profile = accounts.profile_of(session, patient=patient)
+    cramp = cramp_service.log_cramp(
+        session,
+        patient_id=patient.id,
+        profile=profile,
+        client_id=uuid.uuid4(),
+        occurred_at=at,
+        details=CrampDetails(**details),
+        now=now or at,
+    ).cramp
+    session.commit()  # end the read transaction, so the app under test can write
+    return cramp
+
+
+def add_checkin(
+    session: Session,
+    patient: User,
+    evening: date,
+    *,
+    had_cramps: bool = False,
+    answered_at: datetime,
+    **fields,
+):
+    profile = accounts.profile_of(session, patient=patient)
+    checkin = checkin_service.answer_checkin(
+        session,
+        patient_id=patient.id,
+        profile=profile,
+        evening=evening,
+        fields=AnswerFields(had_cramps=had_cramps, **fields),
+        now=answered_at,
+    ).checkin
+    session.commit()
+    return checkin
