@@ -7,10 +7,11 @@ keys, and writers that queue instead of failing); PostgreSQL needs none of it.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
-from contextlib import contextmanager
+from contextlib import AsyncExitStack, contextmanager
 from pathlib import Path
 from typing import Annotated
 
+import anyio
 from fastapi import Depends, Request
 from sqlalchemy import Engine, event
 from sqlalchemy.engine import make_url
@@ -77,22 +78,44 @@ def write_session(engine: Engine) -> Iterator[Session]:
         yield session
 
 
+class ConnectionGate:
+    """Admits a request to the database only when it can surely get a connection.
+
+    Handlers and sync dependencies run in a thread pool (40 threads), and one
+    request hops between several threads while it keeps its session. If the
+    threads themselves waited for a pooled connection, or for SQLite's write lock,
+    a burst of requests could hold every thread waiting for connections or locks
+    that only a request waiting for a thread can give back: FastAPI issue #3205,
+    which stops the tutorial pattern at about 128 connections. So the waiting
+    happens here, on the event loop, before a session exists: at most as many
+    requests hold a session as the pool has connections (one is kept back for
+    /healthz), and on SQLite one writer at a time holds the write lock, the way
+    SQLite would serialise them anyway.
+    """
+
+    def __init__(self, engine: Engine, *, capacity: int) -> None:
+        self.slots = anyio.Semaphore(max(1, capacity - 1))
+        self.writer = anyio.Lock() if engine.dialect.name == "sqlite" else None
+
+
 async def get_session(request: Request) -> AsyncIterator[Session]:
     """One session per request; unsafe methods get a writing session.
 
-    This dependency is async on purpose. A sync ``yield`` dependency runs its exit in
-    the thread pool; under load every pool thread can be busy in a handler waiting
-    for a database connection while the sessions that hold those connections wait
-    for a free thread to close them (FastAPI issue #3205). Closing here, on the
-    event loop, needs no thread, so connections always come back.
+    It is async so that both waiting (see ConnectionGate) and closing happen on the
+    event loop, never in a thread another request needs.
     """
     engine: Engine = request.app.state.engine
-    bind = engine if request.method in SAFE_METHODS else writer(engine)
-    session = Session(bind, expire_on_commit=False)
-    try:
-        yield session
-    finally:
-        session.close()
+    gate: ConnectionGate = request.app.state.db_gate
+    writing = request.method not in SAFE_METHODS
+    async with AsyncExitStack() as admitted:
+        if writing and gate.writer is not None:
+            await admitted.enter_async_context(gate.writer)
+        await admitted.enter_async_context(gate.slots)
+        session = Session(writer(engine) if writing else engine, expire_on_commit=False)
+        try:
+            yield session
+        finally:
+            session.close()
 
 
 SessionDep = Annotated[Session, Depends(get_session)]

@@ -14,7 +14,7 @@ from starlette.requests import Request
 from app import errors
 from app.clock import SystemClock
 from app.config import Settings, get_settings
-from app.db import make_engine
+from app.db import ConnectionGate, make_engine
 from app.middleware import GuessLocale, SecurityHeaders
 from app.routes import admin, auth, health, practitioner
 from app.routes import api as api_routes
@@ -78,6 +78,9 @@ def create_app(
     )
     app.state.settings = settings
     app.state.engine = engine
+    app.state.db_gate = ConnectionGate(
+        engine, capacity=settings.db_pool_size + settings.db_max_overflow
+    )
     app.state.clock = clock or SystemClock()
     app.state.passwords = Passwords(settings)
     app.state.templates = make_templates()

@@ -31,18 +31,6 @@ IN_FLIGHT = 128  # where the tutorial pattern stops answering (FastAPI issue #32
 DEADLINE_S = 60  # for all of them together: generous, this is not a speed test
 STALL_S = 10  # no answer at all for this long means the server has stopped
 
-# Known failure, reported with its fix; remove this mark with the fix (strict: a pass
-# fails the run as a reminder). A request's connection is checked out in a sync
-# dependency (get_optional_user) and held across further thread-pool hops, so at 128
-# requests every pool thread waits for a connection (or, for writers, SQLite's lock)
-# that only a request waiting for a thread can give back. Setup that fails before any
-# load raises RuntimeError, which the mark does not excuse.
-STARVES_AT_128 = pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="app/db.py: sessions held across thread-pool hops starve the pool at 128",
-)
-
 
 def signed_in_cookies(base_url: str, user: User) -> dict[str, str]:
     """Sign in over HTTP as a browser does; the cookies it then holds (session, CSRF)."""
@@ -118,7 +106,6 @@ def test_healthz_answers_128_requests_at_once(live_server):
     assert Counter(answers) == {200: IN_FLIGHT}
 
 
-@STARVES_AT_128
 def test_signed_in_page_answers_128_requests_at_once(live_server):
     with live_server.session() as db:
         patient = factories.make_patient(db, live_server.app.state.passwords)
@@ -131,7 +118,6 @@ def test_signed_in_page_answers_128_requests_at_once(live_server):
     assert Counter(answers) == {200: IN_FLIGHT}
 
 
-@STARVES_AT_128
 def test_signed_in_form_posts_answer_128_requests_at_once(live_server):
     with live_server.session() as db:
         patient = factories.make_patient(db, live_server.app.state.passwords)
