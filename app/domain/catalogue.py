@@ -205,7 +205,7 @@ def default_plan(effective_from: date) -> list[PlannedRoutine]:
 LIMITS: dict[Measure, tuple[int, int]] = {
     Measure.SETS: (1, 20),
     Measure.MINUTES: (1, 180),
-    Measure.REPS: (1, 300),
+    Measure.REPS: (0, 300),  # a walk without the grip-opens is still a walk
     Measure.GLASSES: (1, 1),
 }
 # Glasses are recorded one tap at a time; more than this in one day is a mistake.

@@ -12,4 +12,5 @@ from app.models.accounts import (
     UserSession,
 )
 from app.models.diary import CrampEvent, MorningCheckIn
+from app.models.plan import Completion, PlanItem
 from app.models.types import UTCDateTime, utcnow

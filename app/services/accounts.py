@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 from app.i18n import N_
 from app.models import CareLink, PatientProfile, Role, User
 from app.security import Passwords
+from app.services import plan
 from app.services.errors import InvalidInput, NotFound
 
 MIN_PASSWORD_LENGTH = 10
@@ -74,15 +75,16 @@ def create_user(
         raise InvalidInput({"email": N_("An account with this e-mail already exists.")}) from None
     if role is Role.PATIENT:
         details = patient or NewPatient()
-        session.add(
-            PatientProfile(
-                user_id=user.id,
-                time_zone=details.time_zone,
-                bedtime=details.bedtime,
-                wake_time=details.wake_time,
-            )
+        profile = PatientProfile(
+            user_id=user.id,
+            time_zone=details.time_zone,
+            bedtime=details.bedtime,
+            wake_time=details.wake_time,
         )
+        session.add(profile)
         session.flush()
+        # Every patient starts with the clinic's default care plan (issue 3).
+        plan.start_plan(session, patient=user, profile=profile)
     session.commit()
     return user
 

@@ -1,0 +1,200 @@
+"""The patient's home screen ("Tonight" / "Today"), guided routines, and ticking them off.
+
+Every form here works without JavaScript: a plain POST answers 303 to the home
+screen; under htmx the same POST answers with the ``tonight`` block.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse
+from pydantic import BaseModel
+
+from app import forms
+from app.db import SessionDep
+from app.deps import CurrentPatient, CurrentProfile, NowDep
+from app.i18n import N_
+from app.services import completions, tonight
+from app.services import diary as diary_service
+from app.services.errors import InvalidInput
+from app.templating import is_fragment_request, render
+
+router = APIRouter()
+
+HOME = "patient/home.html"
+GUIDE = "patient/guide.html"
+
+
+class CompletionForm(BaseModel):
+    client_id: uuid.UUID
+    day: date
+    # Which page the form is on, so that a mistake is shown where it was made.
+    view: Literal["home", "guide"] = "home"
+    # Integer fields accept any number here; the service owns the limits.
+    sets: Annotated[int | None, forms.Blank] = None
+    minutes: Annotated[int | None, forms.Blank] = None
+    reps: Annotated[int | None, forms.Blank] = None
+
+
+class UndoForm(BaseModel):
+    day: date
+
+
+def _home(request, session, patient, profile, now, *, errors=None, error_item=None, status=200):
+    plan = tonight.tonight_for(session, patient_id=patient.id, profile=profile, now=now)
+    context = {
+        "plan": plan,
+        "errors": errors or {},
+        "error_item": error_item,
+        "new_id": uuid.uuid4,
+        # The diary's "Cramp now" button and morning check-in (issue 4).
+        "diary_home": diary_service.home_cards(
+            session, patient_id=patient.id, profile=profile, now=now
+        ),
+    }
+    return render(request, HOME, context, block="tonight", status_code=status)
+
+
+def _guide(
+    request, session, patient, profile, now, item_id, *, values=None, errors=None, status=200
+):
+    guide = tonight.guide_for(
+        session, patient_id=patient.id, profile=profile, item_id=item_id, now=now
+    )
+    context = {
+        "guide": guide,
+        "values": values or {},
+        "errors": errors or {},
+        "client_id": (values or {}).get("client_id") or uuid.uuid4(),
+    }
+    return render(request, GUIDE, context, block="record_form", status_code=status)
+
+
+def _done(request: Request, session, patient, profile, now):
+    if is_fragment_request(request):
+        return _home(request, session, patient, profile, now)
+    return RedirectResponse(request.url_for("patient.home").path, status_code=303)
+
+
+@router.get("/", name="patient.home")
+def show_tonight(
+    request: Request,
+    session: SessionDep,
+    patient: CurrentPatient,
+    profile: CurrentProfile,
+    now: NowDep,
+):
+    return _home(request, session, patient, profile, now)
+
+
+@router.get("/plan-items/{item_id}/guide", name="patient.guide")
+def show_guide(
+    request: Request,
+    session: SessionDep,
+    patient: CurrentPatient,
+    profile: CurrentProfile,
+    now: NowDep,
+    item_id: int,
+):
+    return _guide(request, session, patient, profile, now, item_id)
+
+
+@router.post("/plan-items/{item_id}/completions", name="patient.record_completion")
+def record_completion(
+    request: Request,
+    session: SessionDep,
+    patient: CurrentPatient,
+    profile: CurrentProfile,
+    now: NowDep,
+    item_id: int,
+    form: forms.FormDataDep,
+):
+    result = forms.validate(CompletionForm, form)
+    errors = result.errors
+    if result.ok:
+        data = result.data
+        try:
+            completions.record_completion(
+                session,
+                patient_id=patient.id,
+                profile=profile,
+                item_id=item_id,
+                client_id=data.client_id,
+                day=data.day,
+                now=now,
+                values={"sets": data.sets, "minutes": data.minutes, "reps": data.reps},
+            )
+        except InvalidInput as invalid:
+            errors = invalid.errors
+        else:
+            return _done(request, session, patient, profile, now)
+    if result.values.get("view") == "guide":
+        return _guide(
+            request,
+            session,
+            patient,
+            profile,
+            now,
+            item_id,
+            values=result.values,
+            errors=errors,
+            status=422,
+        )
+    return _home(
+        request,
+        session,
+        patient,
+        profile,
+        now,
+        errors=_for_one_tap(errors),
+        error_item=item_id,
+        status=422,
+    )
+
+
+@router.post("/plan-items/{item_id}/undo", name="patient.undo_completion")
+def undo_completion(
+    request: Request,
+    session: SessionDep,
+    patient: CurrentPatient,
+    profile: CurrentProfile,
+    now: NowDep,
+    item_id: int,
+    form: forms.FormDataDep,
+):
+    result = forms.validate(UndoForm, form)
+    errors = result.errors
+    if result.ok:
+        try:
+            completions.undo_completion(
+                session,
+                patient_id=patient.id,
+                profile=profile,
+                item_id=item_id,
+                day=result.data.day,
+                now=now,
+            )
+        except InvalidInput as invalid:
+            errors = invalid.errors
+        else:
+            return _done(request, session, patient, profile, now)
+    return _home(
+        request,
+        session,
+        patient,
+        profile,
+        now,
+        errors=_for_one_tap(errors),
+        error_item=item_id,
+        status=422,
+    )
+
+
+def _for_one_tap(errors: dict) -> dict:
+    """A one-tap button has no fields to point at: one message for the routine."""
+    message = next(iter(errors.values()), None) or N_("That could not be saved.")
+    return {"item": message}
