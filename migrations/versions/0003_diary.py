@@ -3,7 +3,7 @@
 CrampEvent and MorningCheckIn, each with a client UUID unique per patient.
 
 Revision ID: 0003_diary
-Revises: 0001_foundation
+Revises: 0002_plan
 Create Date: 2026-11-24 14:18:47.262224
 """
 
@@ -17,7 +17,7 @@ import app.models.types
 
 
 revision: str = "0003_diary"
-down_revision: str | None = "0001_foundation"
+down_revision: str | None = "0002_plan"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
