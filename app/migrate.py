@@ -16,5 +16,5 @@ def alembic_config(database_url: str) -> Config:
 
 
 def upgrade(database_url: str) -> None:
-    """Bring the database to the newest schema (every head, while branches exist)."""
-    command.upgrade(alembic_config(database_url), "heads")
+    """Bring the database to the newest schema."""
+    command.upgrade(alembic_config(database_url), "head")
