@@ -27,7 +27,7 @@ from app.domain.checkins import AnswerFields
 from app.domain.cramps import CrampDetails, DurationPreset, Foot, Site, Situation, Symptom
 from app.domain.rhythm import Rhythm, local_datetime
 from app.models import CrampEvent, MorningCheckIn, User
-from app.services import accounts, plan_bridge
+from app.services import accounts, routines
 from app.services.checkins import checkin_fingerprint
 from app.services.cramps import cramp_fingerprint
 
@@ -144,11 +144,8 @@ def seed_patient(
     # The last night (yesterday evening's) is left empty: its check-in is still open,
     # so the home screen asks about it, and no cramp can lie in the future.
     first = today - timedelta(days=DAYS + 1)
-    full = (
-        plan_bridge.evenings_with_full_routine(
-            session, patient_id=patient.id, start=first, end=today - timedelta(days=2)
-        )
-        or set()
+    full = routines.evenings_with_full_routine(
+        session, patient_id=patient.id, start=first, end=today - timedelta(days=2)
     )
     for offset in range(DAYS):
         evening = first + timedelta(days=offset)

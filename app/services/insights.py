@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlmodel import Session
 
 from app.domain.insights import ROUTINE_WINDOW_DAYS, Insights, compute_insights
 from app.domain.nights import last_night
 from app.models import PatientProfile
-from app.services import plan_bridge
+from app.services import routines
 from app.services.cramps import rhythm_of
 from app.services.timeline import load_diary
 
@@ -18,16 +17,11 @@ from app.services.timeline import load_diary
 NIGHTS_READ = 60
 
 
-@dataclass(frozen=True)
-class InsightsView:
-    insights: Insights
-    # False while the care plan cannot yet say which evenings were complete.
-    routines_known: bool
-
-
 def insights_for(
     session: Session, *, patient_id: int, profile: PatientProfile, now: datetime
-) -> InsightsView:
+) -> Insights:
+    """The diary's insights up to the last night whose morning has come; "full
+    routine" evenings come from the care plan (app.services.routines)."""
     last = last_night(now, rhythm_of(profile))
     diary = load_diary(
         session,
@@ -36,13 +30,10 @@ def insights_for(
         first=last - timedelta(days=NIGHTS_READ - 1),
         last=last + timedelta(days=1),
     )
-    full: set[date] | None = plan_bridge.evenings_with_full_routine(
+    full = routines.evenings_with_full_routine(
         session,
         patient_id=patient_id,
         start=last - timedelta(days=ROUTINE_WINDOW_DAYS - 1),
         end=last,
     )
-    return InsightsView(
-        compute_insights(diary, last_evening=last, full_routine_evenings=full or set()),
-        routines_known=full is not None,
-    )
+    return compute_insights(diary, last_evening=last, full_routine_evenings=full)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
@@ -19,9 +18,10 @@ from app.domain.rhythm import local_datetime
 from app.i18n import Message
 from app.models import CrampEvent, MorningCheckIn, PatientProfile
 from app.services import cramps as cramp_service
-from app.services import plan_bridge
+from app.services import routines
 from app.services.checkins import as_answer, checkin_for, checkins_between
 from app.services.cramps import Cursor, logged, rhythm_of
+from app.services.routines import EveningSummary
 
 MONTHS_BACK = 24  # how far the calendar pages back
 # Stored cramps may carry another zone than today's; pad the UTC range generously.
@@ -152,7 +152,7 @@ class NightDetail:
     checkin: MorningCheckIn | None
     can_answer: bool
     upcoming: bool
-    routines: Any  # the plan's evening summary, or None when plans are not available
+    routines: EveningSummary  # that evening's routines, from the care plan
 
 
 def night_detail(
@@ -185,7 +185,7 @@ def night_detail(
         checkin=checkin_for(session, patient_id=patient_id, evening=evening),
         can_answer=checkin_rules.can_answer(rhythm, evening, now),
         upcoming=evening > last_night(now, rhythm) and not night.is_recorded,
-        routines=plan_bridge.evening_summary(session, patient_id=patient_id, evening=evening),
+        routines=routines.evening_summary(session, patient_id=patient_id, evening=evening),
     )
 
 

@@ -192,7 +192,7 @@ def test_the_sheet_saves_details_as_a_page_and_as_a_fragment(
     assert "HX-Request" in fragment.headers["Vary"]
     root = html(fragment)
     assert root.find("html") is None
-    assert root.select_one("section#cramp-sheet .alert--ok")
+    assert root.select_one("section#cramp-sheet .saved-banner")
     assert root.select_one("input[name=severity][value='5']").has_attr("checked")
 
 

@@ -33,7 +33,7 @@ def patient(clinic, persona):
 
 def insights(session, user):
     profile = accounts.profile_of(session, patient=user)
-    return insights_for(session, patient_id=user.id, profile=profile, now=NOW).insights
+    return insights_for(session, patient_id=user.id, profile=profile, now=NOW)
 
 
 def test_the_improving_patient_has_fewer_cramp_nights_lately(session, clinic):

@@ -1,11 +1,12 @@
-"""The cramp diary's pages: logging a cramp, its detail sheet, the morning check-in,
-the timeline, the year and the insights. Forms are read by the same domain rules as
-the JSON API, so a mistake reads the same wherever it was made."""
+"""Logging a cramp ("Cramp now", "It happened earlier"), its detail sheet, deleting it.
+
+Forms are read by the same domain rules as the JSON API, so a mistake reads the
+same wherever it was made."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Request
@@ -15,17 +16,12 @@ from starlette.datastructures import FormData
 from app.db import SessionDep
 from app.deps import CurrentPatient, CurrentProfile, NowDep
 from app.domain import cramps as rules
-from app.domain.checkins import parse_answer
 from app.forms import FormDataDep
 from app.i18n import N_, Message
 from app.models import CrampEvent
 from app.security import CSRF_FIELD
 from app.services import cramps as cramp_service
-from app.services import insights as insight_service
-from app.services import timeline
-from app.services.checkins import CheckinCard, answer_checkin, checkin_card
 from app.services.cramps import field_messages
-from app.services.diary import DiaryHome
 from app.services.errors import InvalidInput
 from app.templating import is_fragment_request, render
 
@@ -90,15 +86,12 @@ def _client_id(value: object) -> uuid.UUID:
         return uuid.uuid4()
 
 
-def _local_path(value: object, fallback: str) -> str:
+def local_path(value: object, fallback: str) -> str:
     """Only a path inside the patient's pages may be returned to (no open redirect)."""
     text = str(value or "")
     if text.startswith("/patient/") and "//" not in text and "\\" not in text:
         return text
     return fallback
-
-
-# --- logging a cramp --------------------------------------------------------------------
 
 
 @router.get("/diary/cramps/new", name="diary.new_cramp")
@@ -243,161 +236,3 @@ def delete_cramp(
     cramp_service.delete_cramp(session, patient_id=patient.id, cramp_id=cramp_id, now=now)
     target = request.url_for("diary.timeline").path
     return RedirectResponse(f"{target}?deleted=1", status_code=303)
-
-
-# --- morning check-in ---------------------------------------------------------------------
-
-
-def _checkin_page(
-    request: Request, card: CheckinCard | None, *, values=None, errors=None, status_code=200
-):
-    return render(
-        request,
-        "patient/diary/checkin.html",
-        {
-            "diary_home": DiaryHome(cramp_client_id=uuid.uuid4(), checkin=card),
-            "checkin_values": values or {},
-            "checkin_errors": errors or {},
-        },
-        block="morning_checkin",
-        status_code=status_code,
-    )
-
-
-@router.get("/diary/checkin", name="diary.checkin")
-def show_checkin(
-    request: Request,
-    session: SessionDep,
-    patient: CurrentPatient,
-    profile: CurrentProfile,
-    now: NowDep,
-):
-    card = checkin_card(session, patient_id=patient.id, profile=profile, now=now)
-    return _checkin_page(request, card)
-
-
-@router.post("/diary/checkin", name="diary.answer_checkin")
-def answer(
-    request: Request,
-    session: SessionDep,
-    patient: CurrentPatient,
-    profile: CurrentProfile,
-    now: NowDep,
-    form: FormDataDep,
-):
-    values = form_values(form)
-    fields, problems = parse_answer(values)
-    errors = field_messages(problems)
-    try:
-        evening = date.fromisoformat(str(values.get("evening") or ""))
-    except ValueError:
-        evening = None
-        errors.setdefault("answer", Message(N_("This form has expired; please try again.")))
-    if not errors:
-        try:
-            answer_checkin(
-                session,
-                patient_id=patient.id,
-                profile=profile,
-                evening=evening,
-                fields=fields,
-                now=now,
-            )
-        except InvalidInput as problem:
-            errors = {"answer": next(iter(problem.errors.values()))}
-    card = checkin_card(session, patient_id=patient.id, profile=profile, now=now)
-    if errors:
-        if card is None and evening is not None:
-            card = CheckinCard(evening, None)
-        return _checkin_page(request, card, values=values, errors=errors, status_code=422)
-    if not is_fragment_request(request):
-        fallback = request.url_for("diary.checkin").path
-        return RedirectResponse(_local_path(values.get("next"), fallback), status_code=303)
-    return _checkin_page(request, card)
-
-
-# --- reading the diary back ---------------------------------------------------------------
-
-
-def _month(text: str | None, today: date) -> date:
-    try:
-        year, month = (int(part) for part in (text or "").split("-"))
-        return date(year, month, 1)
-    except ValueError:
-        return today.replace(day=1)
-
-
-@router.get("/diary", name="diary.timeline")
-def show_timeline(
-    request: Request,
-    session: SessionDep,
-    patient: CurrentPatient,
-    profile: CurrentProfile,
-    now: NowDep,
-    month: str | None = None,
-    deleted: bool = False,
-):
-    today = now.astimezone(ZoneInfo(profile.time_zone)).date()
-    view = timeline.month_view(
-        session, patient_id=patient.id, profile=profile, month=_month(month, today), now=now
-    )
-    page = timeline.entry_page(session, patient_id=patient.id, profile=profile, cursor=None)
-    return render(
-        request,
-        "patient/diary/timeline.html",
-        {"view": view, "page": page, "deleted": deleted},
-        block="diary_calendar",
-    )
-
-
-@router.get("/diary/entries", name="diary.entries")
-def show_entries(
-    request: Request,
-    session: SessionDep,
-    patient: CurrentPatient,
-    profile: CurrentProfile,
-    after: str | None = None,
-):
-    page = timeline.entry_page(session, patient_id=patient.id, profile=profile, cursor=after)
-    return render(request, "patient/diary/entries.html", {"page": page}, block="entry_items")
-
-
-@router.get("/diary/nights/{evening}", name="diary.night")
-def show_night(
-    request: Request,
-    session: SessionDep,
-    patient: CurrentPatient,
-    profile: CurrentProfile,
-    now: NowDep,
-    evening: date,
-):
-    detail = timeline.night_detail(
-        session, patient_id=patient.id, profile=profile, evening=evening, now=now
-    )
-    return render(request, "patient/diary/night.html", {"detail": detail}, block="night_detail")
-
-
-@router.get("/diary/year", name="diary.year")
-def show_year(
-    request: Request,
-    session: SessionDep,
-    patient: CurrentPatient,
-    profile: CurrentProfile,
-    now: NowDep,
-):
-    months = timeline.year_overview(session, patient_id=patient.id, profile=profile, now=now)
-    return render(request, "patient/diary/year.html", {"months": months})
-
-
-@router.get("/diary/insights", name="diary.insights")
-def show_insights(
-    request: Request,
-    session: SessionDep,
-    patient: CurrentPatient,
-    profile: CurrentProfile,
-    now: NowDep,
-):
-    view = insight_service.insights_for(session, patient_id=patient.id, profile=profile, now=now)
-    return render(
-        request, "patient/diary/insights.html", {"view": view, "situations": rules.SITUATION_LABELS}
-    )

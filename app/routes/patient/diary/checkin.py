@@ -1,0 +1,92 @@
+"""The morning check-in: "How was last night?", on its own page and as the home card."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse
+
+from app.db import SessionDep
+from app.deps import CurrentPatient, CurrentProfile, NowDep
+from app.domain.checkins import parse_answer
+from app.forms import FormDataDep
+from app.i18n import N_, Message
+from app.routes.patient.diary.cramps import form_values, local_path
+from app.services.checkins import CheckinCard, answer_checkin, checkin_card
+from app.services.cramps import field_messages
+from app.services.diary import DiaryHome
+from app.services.errors import InvalidInput
+from app.templating import is_fragment_request, render
+
+# Pages, not API: kept out of the OpenAPI schema.
+router = APIRouter(include_in_schema=False)
+
+
+def _checkin_page(
+    request: Request, card: CheckinCard | None, *, values=None, errors=None, status_code=200
+):
+    return render(
+        request,
+        "patient/diary/checkin.html",
+        {
+            "diary_home": DiaryHome(cramp_client_id=uuid.uuid4(), checkin=card),
+            "checkin_values": values or {},
+            "checkin_errors": errors or {},
+        },
+        block="morning_checkin",
+        status_code=status_code,
+    )
+
+
+@router.get("/diary/checkin", name="diary.checkin")
+def show_checkin(
+    request: Request,
+    session: SessionDep,
+    patient: CurrentPatient,
+    profile: CurrentProfile,
+    now: NowDep,
+):
+    card = checkin_card(session, patient_id=patient.id, profile=profile, now=now)
+    return _checkin_page(request, card)
+
+
+@router.post("/diary/checkin", name="diary.answer_checkin")
+def answer(
+    request: Request,
+    session: SessionDep,
+    patient: CurrentPatient,
+    profile: CurrentProfile,
+    now: NowDep,
+    form: FormDataDep,
+):
+    values = form_values(form)
+    fields, problems = parse_answer(values)
+    errors = field_messages(problems)
+    try:
+        evening = date.fromisoformat(str(values.get("evening") or ""))
+    except ValueError:
+        evening = None
+        errors.setdefault("answer", Message(N_("This form has expired; please try again.")))
+    if not errors:
+        try:
+            answer_checkin(
+                session,
+                patient_id=patient.id,
+                profile=profile,
+                evening=evening,
+                fields=fields,
+                now=now,
+            )
+        except InvalidInput as problem:
+            errors = {"answer": next(iter(problem.errors.values()))}
+    card = checkin_card(session, patient_id=patient.id, profile=profile, now=now)
+    if errors:
+        if card is None and evening is not None:
+            card = CheckinCard(evening, None)
+        return _checkin_page(request, card, values=values, errors=errors, status_code=422)
+    if not is_fragment_request(request):
+        fallback = request.url_for("diary.checkin").path
+        return RedirectResponse(local_path(values.get("next"), fallback), status_code=303)
+    return _checkin_page(request, card)

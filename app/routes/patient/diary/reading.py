@@ -1,0 +1,106 @@
+"""Reading the diary back: month calendar, one night, the entry list, 12 months, insights."""
+
+from __future__ import annotations
+
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Request
+
+from app.db import SessionDep
+from app.deps import CurrentPatient, CurrentProfile, NowDep
+from app.domain import cramps as rules
+from app.services import insights as insight_service
+from app.services import timeline
+from app.templating import render
+
+# Pages, not API: kept out of the OpenAPI schema.
+router = APIRouter(include_in_schema=False)
+
+
+def _month(text: str | None, today: date) -> date:
+    try:
+        year, month = (int(part) for part in (text or "").split("-"))
+        return date(year, month, 1)
+    except ValueError:
+        return today.replace(day=1)
+
+
+@router.get("/diary", name="diary.timeline")
+def show_timeline(
+    request: Request,
+    session: SessionDep,
+    patient: CurrentPatient,
+    profile: CurrentProfile,
+    now: NowDep,
+    month: str | None = None,
+    deleted: bool = False,
+):
+    today = now.astimezone(ZoneInfo(profile.time_zone)).date()
+    view = timeline.month_view(
+        session, patient_id=patient.id, profile=profile, month=_month(month, today), now=now
+    )
+    page = timeline.entry_page(session, patient_id=patient.id, profile=profile, cursor=None)
+    return render(
+        request,
+        "patient/diary/timeline.html",
+        {"view": view, "page": page, "deleted": deleted},
+        block="diary_calendar",
+    )
+
+
+@router.get("/diary/entries", name="diary.entries")
+def show_entries(
+    request: Request,
+    session: SessionDep,
+    patient: CurrentPatient,
+    profile: CurrentProfile,
+    after: str | None = None,
+):
+    page = timeline.entry_page(session, patient_id=patient.id, profile=profile, cursor=after)
+    return render(request, "patient/diary/entries.html", {"page": page}, block="entry_items")
+
+
+@router.get("/diary/nights/{evening}", name="diary.night")
+def show_night(
+    request: Request,
+    session: SessionDep,
+    patient: CurrentPatient,
+    profile: CurrentProfile,
+    now: NowDep,
+    evening: date,
+):
+    detail = timeline.night_detail(
+        session, patient_id=patient.id, profile=profile, evening=evening, now=now
+    )
+    return render(request, "patient/diary/night.html", {"detail": detail}, block="night_detail")
+
+
+@router.get("/diary/year", name="diary.year")
+def show_year(
+    request: Request,
+    session: SessionDep,
+    patient: CurrentPatient,
+    profile: CurrentProfile,
+    now: NowDep,
+):
+    months = timeline.year_overview(session, patient_id=patient.id, profile=profile, now=now)
+    return render(request, "patient/diary/year.html", {"months": months})
+
+
+@router.get("/diary/insights", name="diary.insights")
+def show_insights(
+    request: Request,
+    session: SessionDep,
+    patient: CurrentPatient,
+    profile: CurrentProfile,
+    now: NowDep,
+):
+    insights = insight_service.insights_for(
+        session, patient_id=patient.id, profile=profile, now=now
+    )
+    return render(
+        request,
+        "patient/diary/insights.html",
+        {"insights": insights, "situations": rules.SITUATION_LABELS},
+    )
