@@ -101,3 +101,31 @@ def test_stopping_the_stretch_early_records_only_the_sets_done(live_server, phon
     phone.wait_for_url(f"{live_server.url}/patient/")
     expect(phone.locator("#routine-toe-stretch .routine__done")).to_contain_text("3セット中2セット")
     assert phone.js_errors == []
+
+
+def test_walk_guide_counts_paced_grip_opens_and_records_minutes_and_reps(live_server, phone):
+    afternoon = EVENING.replace(hour=6)  # 15:30 in Tokyo
+    live_server.clock.set(afternoon)
+    phone.clock.install(time=afternoon)
+    with live_server.session() as db:
+        patient = factories.make_patient(db, live_server.app.state.passwords)
+    sign_in_in_browser(phone, live_server.url, patient.email)
+    phone.wait_for_url(f"{live_server.url}/patient/")
+    phone.get_by_role("link", name="ウォーキングと足指グーパーのガイドを始める").click()
+
+    timer = phone.locator("#timer")
+    expect(timer.locator("[data-role=count]")).to_have_text("10:00")
+    phone.clock.pause_at(afternoon.replace(minute=31))
+    timer.get_by_role("button", name="スタート").click()
+    phone.clock.run_for(600_000 + 8_500)  # the walk, then four reps and into the fifth
+    expect(timer.locator("[data-role=label]")).to_have_text("グー")
+    expect(timer.locator("[data-role=detail]")).to_have_text("30回中 5回目")
+    screenshot(phone, "walk-grip-open-counter-390x844")
+
+    phone.clock.run_for(60_000)
+    phone.clock.resume()
+    phone.wait_for_url(f"{live_server.url}/patient/")
+    walk = phone.locator("#routine-walk")
+    expect(walk.locator(".routine__done")).to_contain_text("10分・グーパー30回")
+    expect(walk).to_contain_text("今週 1日（目標 2〜3日）")
+    assert phone.js_errors == []
