@@ -5,7 +5,7 @@ the services, because the services rightly refuse entries older than 60 days.
 Patterns, so that the timeline and insights have something true to show:
 
 - improving: cramps fall over the weeks, and are rarer after evenings with the full
-  routine (when the care plan's history is there to say which evenings those were);
+  routine (the plan seeder runs first and says which evenings those were);
 - rare-recorder: checks in on few mornings and logs only some cramps;
 - spreading: night cramps at first, then daytime cramps reaching the sole and calf,
   some with numbness, after standing work;

@@ -12,9 +12,16 @@ from sqlmodel import Session, col, select
 from app.domain import checkins as rules
 from app.domain.checkins import AnswerFields, MorningAnswer
 from app.domain.cramps import FUTURE_TOLERANCE
+from app.domain.nights import night_of_cramp, sleep_window_utc
 from app.i18n import N_, Message
 from app.models import MorningCheckIn, PatientProfile
-from app.services.cramps import DuplicateClientId, fingerprint, rhythm_of
+from app.services.cramps import (
+    DuplicateClientId,
+    cramps_between,
+    fingerprint,
+    logged,
+    rhythm_of,
+)
 from app.services.errors import InvalidInput
 
 CLOSED = N_(
@@ -139,11 +146,14 @@ def answer_checkin(
 
 @dataclass(frozen=True)
 class CheckinCard:
-    """What the home screen's check-in card shows: the night asked about, and the
-    answer so far (None until answered)."""
+    """What the home screen's check-in card shows: the night asked about, the answer
+    so far (None until answered), and the cramps already logged that night, so the
+    patient is not asked to remember what they tapped at 3 a.m."""
 
     evening: date
     checkin: MorningCheckIn | None
+    cramps_logged: int = 0
+    worst_logged: int | None = None
 
     @property
     def answered(self) -> bool:
@@ -154,7 +164,20 @@ def checkin_card(
     session: Session, *, patient_id: int, profile: PatientProfile, now: datetime
 ) -> CheckinCard | None:
     """The check-in to show now, answered or not, or None outside check-in hours."""
-    evening = rules.night_to_ask_about(rhythm_of(profile), now)
+    rhythm = rhythm_of(profile)
+    evening = rules.night_to_ask_about(rhythm, now)
     if evening is None:
         return None
-    return CheckinCard(evening, checkin_for(session, patient_id=patient_id, evening=evening))
+    start, end = sleep_window_utc(rhythm, evening)
+    night = [
+        c
+        for c in cramps_between(session, patient_id=patient_id, start=start, end=end)
+        if night_of_cramp(logged(c), rhythm) == evening
+    ]
+    severities = [c.severity for c in night if c.severity is not None]
+    return CheckinCard(
+        evening,
+        checkin_for(session, patient_id=patient_id, evening=evening),
+        cramps_logged=len(night),
+        worst_logged=max(severities) if severities else None,
+    )

@@ -9,7 +9,7 @@ from sqlmodel import select
 
 from app.models import MorningCheckIn
 from tests.conftest import form, html, htmx_headers
-from tests.diary_helpers import add_checkin, tokyo
+from tests.diary_helpers import add_checkin, add_cramp, tokyo
 
 NIGHT = date(2026, 11, 24)
 
@@ -33,6 +33,19 @@ def test_the_check_in_asks_about_last_night_in_the_morning(patient_client, morni
     assert card.select_one("input[name=evening]")["value"] == "2026-11-24"
     button = card.select_one("button[name=answer][value=no_cramps]")
     assert button.find_parent("form")["method"] == "post"
+
+
+def test_a_cramp_logged_in_the_night_fills_in_i_had_cramps(
+    patient_client, session, patient, morning
+):
+    add_cramp(session, patient, tokyo(2026, 11, 25, 3, 10), severity=7)
+    add_cramp(session, patient, tokyo(2026, 11, 24, 14, 0), severity=9)  # daytime: not counted
+    card = html(patient_client.get("/patient/diary/checkin")).select_one("#morning-checkin")
+    assert "1回" in card.select_one(".checkin__logged").get_text()
+    assert card.select_one("details.checkin__cramps").has_attr("open")
+    assert card.select_one("input[name=cramp_count]")["value"] == "1"
+    assert card.select_one("input[name=worst_severity][value='7']").has_attr("checked")
+    assert "button--quiet" in card.select_one("button[value=no_cramps]")["class"]
 
 
 def test_there_is_no_check_in_at_3am(patient_client, clock):

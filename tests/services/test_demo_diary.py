@@ -42,6 +42,12 @@ def test_the_improving_patient_has_fewer_cramp_nights_lately(session, clinic):
     assert found.month.recent.recorded_nights >= 20
 
 
+def test_nights_after_the_full_routine_go_better_for_the_improving_patient(session, clinic):
+    routine = insights(session, patient(clinic, "improving")).routine
+    assert routine.enough_data
+    assert routine.direction is Direction.FEWER
+
+
 def test_the_rare_recorder_leaves_most_nights_without_a_record(session, clinic):
     found = insights(session, patient(clinic, "rare-recorder"))
     assert found.month.recent.unrecorded_nights > found.month.recent.recorded_nights
