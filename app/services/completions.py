@@ -222,9 +222,19 @@ def completions_between(
     )
 
 
-def done_log(completions: list[Completion]) -> DoneLog:
-    """Completions as the domain counts them: routine → day → how many."""
-    log: dict[str, dict[date, int]] = defaultdict(lambda: defaultdict(int))
-    for completion in completions:
-        log[completion.routine][completion.day] += 1
-    return {routine: dict(days) for routine, days in log.items()}
+def done_counts(session: Session, *, patient_id: int, start: date, end: date) -> DoneLog:
+    """How many completions each routine has on each day ``start``..``end``, counted by
+    the database (history for strength and adherence needs no more than this)."""
+    rows = session.exec(
+        select(Completion.routine, Completion.day, func.count())
+        .where(
+            Completion.patient_id == patient_id,
+            Completion.day >= start,
+            Completion.day <= end,
+        )
+        .group_by(Completion.routine, Completion.day)
+    )
+    log: dict[str, dict[date, int]] = defaultdict(dict)
+    for routine, day, count in rows:
+        log[routine][day] = count
+    return dict(log)

@@ -24,9 +24,7 @@ def evenings_with_full_routine(
     """Evenings in ``start``..``end`` (inclusive) on which every evening routine due
     was done."""
     versions = plan_service.plan_versions(session, patient_id=patient_id)
-    log = completion_service.done_log(
-        completion_service.completions_between(session, patient_id=patient_id, start=start, end=end)
-    )
+    log = completion_service.done_counts(session, patient_id=patient_id, start=start, end=end)
     found = set()
     day = start
     while day <= end:

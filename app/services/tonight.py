@@ -142,14 +142,13 @@ def tonight_for(session: Session, *, patient_id: int, profile: PatientProfile, n
     versions = plan_service.plan_versions(session, patient_id=patient_id)
     joined = min((v.effective_from for v in versions), default=day)
     since = max(joined, day - STRENGTH_HISTORY)
-    rows = completion_service.completions_between(
-        session, patient_id=patient_id, start=since, end=day
-    )
-    log = completion_service.done_log(rows)
+    log = completion_service.done_counts(session, patient_id=patient_id, start=since, end=day)
     scores = strengths(versions, log, today=day)
     # On the patient's first day a score means nothing until something is done.
     judged = set(scores) if since < day else {r for r in scores if day in log.get(r, {})}
-    today_rows = [r for r in rows if r.day == day]
+    today_rows = completion_service.completions_between(
+        session, patient_id=patient_id, start=day, end=day
+    )
     first_done = {}
     for row in today_rows:
         first_done.setdefault(row.routine, row)

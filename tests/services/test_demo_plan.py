@@ -28,12 +28,12 @@ def patients(clinic, persona):
 def adherence_of(session, user, first_day: int, last_day: int) -> float:
     """Adherence over days ``first_day``..``last_day`` ago."""
     versions = plan_service.plan_versions(session, patient_id=user.id)
-    rows = completions.completions_between(
+    done = completions.done_counts(
         session, patient_id=user.id, start=TODAY - timedelta(days=120), end=TODAY
     )
     result = adherence(
         versions,
-        completions.done_log(rows),
+        done,
         start=TODAY - timedelta(days=first_day),
         end=TODAY - timedelta(days=last_day),
     )
