@@ -319,9 +319,17 @@ def resolve_occurred_at(
 ) -> tuple[datetime | None, FieldError | None]:
     """When a cramp happened, from "just now / 15 / 30 / 60 minutes ago / at a time".
 
-    Returns an aware UTC instant that already passed :func:`check_occurred_at`.
+    A typed time counts even when "just now" (the default) is left selected: people
+    type the time and forget the radio button. With "15/30/60 minutes ago" it is a
+    contradiction, and refused rather than guessed. Returns an aware UTC instant
+    that already passed :func:`check_occurred_at`.
     """
     choice = (choice or "now").strip()
+    typed = bool((at_local or "").strip())
+    if typed and choice == "now":
+        choice = EARLIER_AT
+    elif typed and choice in EARLIER_CHOICES:
+        return None, FieldError("occurred_at", N_("Choose “minutes ago” or type a time, not both."))
     if choice in EARLIER_CHOICES:
         moment = now.astimezone(UTC) - timedelta(minutes=EARLIER_CHOICES[choice])
     elif choice == EARLIER_AT:

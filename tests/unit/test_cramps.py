@@ -154,6 +154,18 @@ def test_a_typed_time_is_read_in_the_patients_zone():
     assert moment == datetime(2025, 11, 24, 17, 40, tzinfo=UTC)
 
 
+def test_a_typed_time_counts_even_if_just_now_was_left_selected():
+    moment, error = resolve_occurred_at("now", "2025-11-25T02:40", now=NOW, zone=TOKYO)
+    assert error is None
+    assert moment == datetime(2025, 11, 24, 17, 40, tzinfo=UTC)
+
+
+def test_minutes_ago_and_a_typed_time_together_are_refused():
+    moment, error = resolve_occurred_at("15", "2025-11-25T02:40", now=NOW, zone=TOKYO)
+    assert moment is None
+    assert error.field == "occurred_at"
+
+
 @pytest.mark.parametrize(
     ("choice", "text"),
     [("at", ""), ("at", "yesterday"), ("at", "2025-11-25T04:00"), ("45", None)],
