@@ -28,7 +28,7 @@ def test_patient_runs_the_toe_stretch_timer_and_logs_two_glasses(live_server, ph
     expect(phone.locator(".callout")).to_contain_text("寝る前の1杯の時間です")
     screenshot(phone, "tonight-home-2230-390x844")
 
-    phone.get_by_role("link", name="寝る前の足指ストレッチのガイドを始める").click()
+    phone.get_by_role("link", name="スタート：寝る前の足指ストレッチ").click()
     expect(phone.get_by_role("heading", level=1)).to_have_text("寝る前の足指ストレッチ")
     timer = phone.locator("#timer")
     expect(timer).to_be_visible()
@@ -82,7 +82,7 @@ def test_stopping_the_stretch_early_records_only_the_sets_done(live_server, phon
         patient = factories.make_patient(db, live_server.app.state.passwords)
     sign_in_in_browser(phone, live_server.url, patient.email)
     phone.wait_for_url(f"{live_server.url}/patient/")
-    phone.get_by_role("link", name="寝る前の足指ストレッチのガイドを始める").click()
+    phone.get_by_role("link", name="スタート：寝る前の足指ストレッチ").click()
 
     timer = phone.locator("#timer")
     phone.clock.pause_at(EVENING.replace(minute=31))
@@ -111,7 +111,7 @@ def test_walk_guide_counts_paced_grip_opens_and_records_minutes_and_reps(live_se
         patient = factories.make_patient(db, live_server.app.state.passwords)
     sign_in_in_browser(phone, live_server.url, patient.email)
     phone.wait_for_url(f"{live_server.url}/patient/")
-    phone.get_by_role("link", name="ウォーキングと足指グーパーのガイドを始める").click()
+    phone.get_by_role("link", name="スタート：ウォーキングと足指グーパー").click()
 
     timer = phone.locator("#timer")
     expect(timer.locator("[data-role=count]")).to_have_text("10:00")

@@ -305,3 +305,16 @@ def test_partial_stretch_from_the_guide_records_what_was_done(patient_client, se
     assert row.sets == 2
     text = html(patient_client.get("/patient/")).select_one("#routine-toe-stretch").get_text()
     assert "3セット中2セット" in text
+
+
+def test_every_action_is_named_by_what_it_shows_then_the_routine(patient_client, clock):
+    clock.set(datetime(2026, 11, 24, 13, 35, tzinfo=UTC))  # 22:35, the call-out is up
+    page = html(patient_client.get("/patient/"))
+    actions = page.select("#tonight button[aria-label], #tonight a[aria-label]")
+    assert actions
+    for action in actions:
+        shown = action.get_text(strip=True)
+        assert action["aria-label"].startswith(f"{shown}："), action["aria-label"]
+    assert page.select_one("#routine-toe-stretch a")["aria-label"] == (
+        "スタート：寝る前の足指ストレッチ"
+    )
