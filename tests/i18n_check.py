@@ -17,26 +17,32 @@ ROOT = Path(__file__).resolve().parents[1]
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None, "Message": None}
 
 
-def extracted_messages() -> dict[str, str]:
-    """Every message id in the code and templates, with where it was first found."""
+def extracted_messages() -> dict[str | tuple[str, str], str]:
+    """Every message id (a plural as its (singular, plural) pair) in the code and
+    templates, with where it was first found."""
     method_map, options_map = parse_mapping_cfg(io.StringIO((ROOT / "babel.cfg").read_text()))
     found: dict[str, str] = {}
     for filename, lineno, message, _comments, _context in extract_from_dir(
         str(ROOT), method_map, options_map, keywords=KEYWORDS
     ):
-        ids = message if isinstance(message, tuple) else (message,)
-        for msgid in ids:
-            if msgid:
-                found.setdefault(msgid, f"{filename}:{lineno}")
+        if message and (not isinstance(message, tuple) or message[0]):
+            found.setdefault(message, f"{filename}:{lineno}")
     return found
 
 
-def untranslated(locale: str = "ja") -> dict[str, str]:
+def _translated(catalog, message: str | tuple[str, str]) -> bool:
+    if isinstance(message, tuple):
+        singular, plural = message[:2]
+        return catalog.ngettext(singular, plural, 1) != singular
+    return catalog.gettext(message) != message
+
+
+def untranslated(locale: str = "ja") -> dict[str | tuple[str, str], str]:
     catalog = translations(locale)
     return {
-        msgid: where
-        for msgid, where in extracted_messages().items()
-        if catalog.gettext(msgid) == msgid
+        message: where
+        for message, where in extracted_messages().items()
+        if not _translated(catalog, message)
     }
 
 

@@ -96,7 +96,7 @@ def test_cramp_at_3am_checked_in_in_the_morning_shows_under_the_previous_night(l
     screenshot(phone, "diary-4-checked-in")
 
     # The diary: the 03:10 cramp belongs to the night of the 24th.
-    phone.get_by_role("link", name="つった記録").click()
+    phone.get_by_role("navigation").get_by_role("link", name="つった記録").click()
     phone.wait_for_url("**/patient/diary")
     night = phone.locator('a.night[href="/patient/diary/nights/2026-11-24"]')
     assert "night--cramps" in night.get_attribute("class")
