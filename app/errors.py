@@ -18,7 +18,7 @@ from app import i18n
 from app.deps import SignInRequired
 from app.i18n import N_
 from app.services.errors import NotAllowed, NotFound
-from app.templating import locale_of, render
+from app.templating import is_fragment_request, locale_of, render
 
 log = logging.getLogger("tsuranai")
 
@@ -75,10 +75,15 @@ def error_response(
             status_code=status,
             headers=headers,
         )
+    if is_fragment_request(request):
+        # htmx swaps error responses too; an error belongs in the page's main area,
+        # not inside whatever list or form the request meant to update.
+        headers = {**(headers or {}), "HX-Retarget": "#main", "HX-Reswap": "innerHTML"}
     return render(
         request,
         "errors/error.html",
         {"status": status, "title": title, "detail": detail or DETAILS.get(status, DETAILS[400])},
+        block="content",
         status_code=status,
         headers=headers,
     )

@@ -102,3 +102,12 @@ def test_health_is_503_when_the_database_does_not_answer(app, client):
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json() == {"status": "unavailable"}
+
+
+def test_an_error_under_htmx_replaces_the_main_area_not_the_swap_target(patient_client):
+    response = patient_client.get("/patient/no-such-thing", headers={"HX-Request": "true"})
+    assert response.status_code == 404
+    assert response.headers["hx-retarget"] == "#main"
+    assert response.headers["hx-reswap"] == "innerHTML"
+    assert "<html" not in response.text
+    assert html(response).find("h1").get_text() == "ページが見つかりません"
