@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import sys
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import typer
 
+from app.clock import SystemClock
 from app.config import get_settings
 from app.db import make_engine, write_session
 from app.models import Role
@@ -81,6 +80,7 @@ def create_user(
                 name=name,
                 role=role,
                 password=password,
+                now=SystemClock()(),
             )
     except InvalidInput as invalid:
         for field_name, message in invalid.errors.items():
@@ -113,8 +113,12 @@ def demo(
                     return
                 typer.echo("Database is not empty; refusing to load the demo.", err=True)
                 raise typer.Exit(code=1)
-            today = datetime.now(ZoneInfo(settings.default_time_zone)).date()
-            demo_clinic.load(session, passwords=Passwords(settings), today=today)
+            demo_clinic.load(
+                session,
+                passwords=Passwords(settings),
+                now=SystemClock()(),
+                time_zone=settings.default_time_zone,
+            )
             typer.echo("Demo clinic loaded.")
             _print_logins(demo_clinic.DEMO_PASSWORD, logins())
     finally:

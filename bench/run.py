@@ -25,12 +25,12 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlencode
 
 import httpx2
 
+from app.clock import SystemClock
 from app.config import Environment, Settings
 from app.db import make_engine, write_session
 from app.migrate import upgrade
@@ -130,6 +130,7 @@ def prepare_database(database_url: str) -> None:
                 name="Bench Patient",
                 role=Role.PATIENT,
                 password=PASSWORD,
+                now=SystemClock()(),
             )
     finally:
         engine.dispose()
@@ -375,7 +376,7 @@ def main(argv: list[str] | None = None) -> int:
         [wrk_path, "--version"], capture_output=True, text=True, check=False
     ).stdout.splitlines()
     report = {
-        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "measured_at": SystemClock()().isoformat(timespec="seconds"),
         "command": "make bench  (or: .venv/bin/python -m bench.run)",
         "machine": {
             "cpus": os.cpu_count(),

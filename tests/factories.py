@@ -40,6 +40,8 @@ def make_user(session: Session, passwords: Passwords, role: Role, **overrides) -
         "name": f"{role.value.title()} {n}",
         "password": PASSWORD,
         "locale": None,
+        # The test's clock, never the wall clock: it decides the patient's first plan day.
+        "now": NOW,
     }
     patient_values = {
         key: overrides.pop(key) for key in ("time_zone", "bedtime", "wake_time") if key in overrides

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func
 from sqlmodel import Session, select
@@ -33,10 +34,14 @@ def is_loaded(session: Session) -> bool:
     return session.exec(select(User).where(User.email == email)).first() is not None
 
 
-def load(session: Session, *, passwords: Passwords, today: date) -> DemoClinic:
-    """Create the demo clinic. Same input, same clinic: the generator is seeded."""
+def load(
+    session: Session, *, passwords: Passwords, now: datetime, time_zone: str = "Asia/Tokyo"
+) -> DemoClinic:
+    """Create the demo clinic as of ``now`` (the app's clock); its history ends on the
+    clinic's today in ``time_zone``. Same input, same clinic: the generator is seeded."""
     rng = random.Random(20261124)  # noqa: S311 - demo data, not security
-    clinic = accounts.create_people(session, passwords=passwords)
+    today = now.astimezone(ZoneInfo(time_zone)).date()
+    clinic = accounts.create_people(session, passwords=passwords, now=now)
     for seeder in SEEDERS:
         seeder(session, clinic, today, rng)
     return clinic

@@ -7,7 +7,7 @@ Each patient carries a ``persona`` that later seeders use to shape their history
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import time
+from datetime import datetime, time
 
 from sqlmodel import Session
 
@@ -69,7 +69,7 @@ class DemoClinic:
         return self.specs[patient.id].persona
 
 
-def create_people(session: Session, *, passwords: Passwords) -> DemoClinic:
+def create_people(session: Session, *, passwords: Passwords, now: datetime) -> DemoClinic:
     def make(
         email: str,
         name: str,
@@ -86,6 +86,7 @@ def create_people(session: Session, *, passwords: Passwords) -> DemoClinic:
             password=DEMO_PASSWORD,
             locale=locale,
             patient=patient,
+            now=now,
         )
 
     admin = make("admin", "受付 管理者", Role.ADMIN)
@@ -102,7 +103,10 @@ def create_people(session: Session, *, passwords: Passwords) -> DemoClinic:
             ),
         )
         accounts.link_care(
-            session, practitioner_id=practitioners[spec.practitioner].id, patient_id=patient.id
+            session,
+            practitioner_id=practitioners[spec.practitioner].id,
+            patient_id=patient.id,
+            now=now,
         )
         clinic.patients.append(patient)
         clinic.specs[patient.id] = spec

@@ -18,7 +18,7 @@ from __future__ import annotations
 import random
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlmodel import Session, select
 
@@ -75,6 +75,11 @@ def _chance(diligence: Diligence, day_index: int, length: int) -> float:
     return diligence.start + (diligence.end - diligence.start) * progress
 
 
+def _noon(day: date) -> datetime:
+    """Midday in Japan on a demo day: when the clinic made a change or an account."""
+    return datetime.combine(day, time(3, 0), UTC)
+
+
 def _change(session: Session, patient: User, routine: str, day: date, by: int, **changes):
     versions = plan_service.plan_versions(session, patient_id=patient.id)
     current = next(v for v in plan_in_force(versions, day) if v.routine == routine)
@@ -84,6 +89,7 @@ def _change(session: Session, patient: User, routine: str, day: date, by: int, *
         current=current,
         effective_from=day,
         changed_by_id=by,
+        now=_noon(day),
         **changes,
     )
 
@@ -124,6 +130,10 @@ def seed(session: Session, clinic: DemoClinic, today: date, rng: random.Random) 
         persona = clinic.persona_of(patient)
         diligence = DILIGENCE.get(persona, DILIGENCE["steady"])
         joined = today - timedelta(days=diligence.joined_days_ago)
+        # The account and its first plan date from the persona's first day, so that
+        # every "since you joined" figure agrees with the history seeded below.
+        patient.created_at = _noon(joined)
+        session.add(patient)
         for row in session.exec(select(PlanItem).where(PlanItem.patient_id == patient.id)):
             row.effective_from = joined
             session.add(row)

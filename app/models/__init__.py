@@ -13,4 +13,4 @@ from app.models.accounts import (
 )
 from app.models.diary import CrampEvent, MorningCheckIn
 from app.models.plan import Completion, PlanItem
-from app.models.types import UTCDateTime, utcnow
+from app.models.types import UTCDateTime

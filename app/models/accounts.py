@@ -8,7 +8,7 @@ from enum import StrEnum
 from sqlalchemy import Column, Enum, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from app.models.types import UTCDateTime, utcnow
+from app.models.types import UTCDateTime
 
 
 class Role(StrEnum):
@@ -40,7 +40,7 @@ class User(SQLModel, table=True):
     # The person's chosen language; None means "follow the browser".
     locale: str | None = Field(default=None, max_length=8)
     is_active: bool = True
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    created_at: datetime = Field(sa_type=UTCDateTime)
 
 
 class PatientProfile(SQLModel, table=True):
@@ -59,7 +59,7 @@ class CareLink(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     practitioner_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
     patient_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    created_at: datetime = Field(sa_type=UTCDateTime)
 
 
 class UserSession(SQLModel, table=True):
@@ -69,7 +69,7 @@ class UserSession(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
     token_hash: str = Field(max_length=64, unique=True)
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    created_at: datetime = Field(sa_type=UTCDateTime)
     expires_at: datetime = Field(sa_type=UTCDateTime)
     user_agent: str = Field(default="", max_length=200)
 
@@ -80,5 +80,5 @@ class LoginAttempt(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     email: str = Field(max_length=254, index=True)
     client_address: str = Field(max_length=64, index=True)
-    attempted_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+    attempted_at: datetime = Field(sa_type=UTCDateTime, index=True)
     succeeded: bool = False

@@ -16,7 +16,7 @@ from sqlalchemy import JSON, CheckConstraint, Column, Enum, Index, UniqueConstra
 from sqlmodel import Field, SQLModel
 
 from app.domain.cramps import DurationPreset, Foot, Situation
-from app.models.types import UTCDateTime, utcnow
+from app.models.types import UTCDateTime
 
 
 def _enum_column(kind: type[StrEnum], name: str) -> Column:
@@ -71,8 +71,8 @@ class CrampEvent(SQLModel, table=True):
     symptoms: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     note: str = Field(default="", max_length=500)
     created_fingerprint: str = Field(max_length=64)
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
-    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    updated_at: datetime = Field(sa_type=UTCDateTime)
     deleted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
@@ -106,4 +106,4 @@ class MorningCheckIn(SQLModel, table=True):
     zone: str = Field(max_length=64)
     created_fingerprint: str = Field(max_length=64)
     answered_at: datetime = Field(sa_type=UTCDateTime)
-    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(sa_type=UTCDateTime)

@@ -13,7 +13,7 @@ from datetime import date, datetime, time
 from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from app.models.types import UTCDateTime, utcnow
+from app.models.types import UTCDateTime
 
 
 class PlanItem(SQLModel, table=True):
@@ -45,7 +45,7 @@ class PlanItem(SQLModel, table=True):
     glasses: int | None = None
     # Who made this version (None: the clinic's defaults, made with the account).
     changed_by_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    created_at: datetime = Field(sa_type=UTCDateTime)
 
 
 class Completion(SQLModel, table=True):
@@ -77,4 +77,4 @@ class Completion(SQLModel, table=True):
     minutes: int | None = None
     reps: int | None = None
     glasses: int | None = None
-    recorded_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    recorded_at: datetime = Field(sa_type=UTCDateTime)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import time
+from datetime import datetime, time
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
@@ -46,10 +46,15 @@ def create_user(
     name: str,
     role: Role,
     password: str,
+    now: datetime,
     locale: str | None = None,
     patient: NewPatient | None = None,
 ) -> User:
-    """Create an account; a patient also gets a profile with the clinic's defaults."""
+    """Create an account; a patient also gets a profile with the clinic's defaults.
+
+    ``now`` is the app's clock: it decides the patient's first plan day, so it must
+    never come from a column default that reads the wall clock.
+    """
     errors: dict[str, str] = {}
     email = normalise_email(email)
     if "@" not in email or len(email) > 254:
@@ -66,6 +71,7 @@ def create_user(
         role=role,
         password_hash=passwords.hash(password),
         locale=locale,
+        created_at=now,
     )
     session.add(user)
     try:
@@ -89,7 +95,9 @@ def create_user(
     return user
 
 
-def link_care(session: Session, *, practitioner_id: int, patient_id: int) -> CareLink:
+def link_care(
+    session: Session, *, practitioner_id: int, patient_id: int, now: datetime
+) -> CareLink:
     """Let a practitioner care for a patient (idempotent)."""
     practitioner = session.get(User, practitioner_id)
     patient = session.get(User, patient_id)
@@ -104,7 +112,7 @@ def link_care(session: Session, *, practitioner_id: int, patient_id: int) -> Car
     ).first()
     if existing:
         return existing
-    link = CareLink(practitioner_id=practitioner_id, patient_id=patient_id)
+    link = CareLink(practitioner_id=practitioner_id, patient_id=patient_id, created_at=now)
     session.add(link)
     session.commit()
     return link

@@ -6,7 +6,7 @@ Rows are versions (see app.models.plan); this module turns them into the domain'
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
@@ -85,7 +85,9 @@ def _row_values(version: PlannedRoutine) -> dict:
     }
 
 
-def add_default_plan(session: Session, *, patient_id: int, effective_from: date) -> None:
+def add_default_plan(
+    session: Session, *, patient_id: int, effective_from: date, now: datetime
+) -> None:
     """Give a new patient the clinic's default plan, in force from ``effective_from``.
 
     Part of creating the account: it only adds rows, and the account service commits
@@ -97,6 +99,7 @@ def add_default_plan(session: Session, *, patient_id: int, effective_from: date)
                 patient_id=patient_id,
                 routine=version.routine,
                 effective_from=effective_from,
+                created_at=now,
                 **_row_values(version),
             )
         )
@@ -106,7 +109,7 @@ def start_plan(session: Session, *, patient: User, profile: PatientProfile) -> N
     """Give a patient whose account is being created the clinic's default plan, in force
     from the patient day the account was made (the day they joined)."""
     joined = day_at(rhythm_of(profile), patient.created_at)
-    add_default_plan(session, patient_id=patient.id, effective_from=joined)
+    add_default_plan(session, patient_id=patient.id, effective_from=joined, now=patient.created_at)
 
 
 def plan_versions(session: Session, *, patient_id: int) -> list[PlannedRoutine]:
@@ -134,6 +137,7 @@ def stage_change(
     current: PlannedRoutine,
     effective_from: date,
     changed_by_id: int | None,
+    now: datetime,
     **changes,
 ) -> PlannedRoutine:
     """Add a version of a routine taking effect on ``effective_from`` (the caller commits).
@@ -157,6 +161,7 @@ def stage_change(
     for key, value in _row_values(version).items():
         setattr(row, key, value)
     row.changed_by_id = changed_by_id
+    row.created_at = now
     session.add(row)
     session.flush()
     return version.replace(item_id=row.id)

@@ -127,6 +127,7 @@ def save_settings(
                 current=version,
                 effective_from=today,
                 changed_by_id=patient.id,
+                now=now,
                 enabled=wanted,
             )
     session.commit()

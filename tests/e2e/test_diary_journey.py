@@ -33,7 +33,9 @@ def set_time(live_server, page, moment: datetime) -> None:
 
 def test_cramp_at_3am_checked_in_in_the_morning_shows_under_the_previous_night(live_server, phone):
     with live_server.session() as db:
-        patient = factories.make_patient(db, live_server.app.state.passwords, name="佐藤 花子")
+        patient = factories.make_patient(
+            db, live_server.app.state.passwords, now=live_server.clock(), name="佐藤 花子"
+        )
     phone.clock.install(time=AT_3_10)
     set_time(live_server, phone, AT_3_10)
 

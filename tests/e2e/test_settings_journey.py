@@ -40,7 +40,9 @@ def test_patient_abroad_is_offered_the_phones_zone_and_confirms_it(live_server, 
     page = phone_in_london
     live_server.clock.set(NOW)
     with live_server.session() as db:
-        patient = factories.make_patient(db, live_server.app.state.passwords, locale="en")
+        patient = factories.make_patient(
+            db, live_server.app.state.passwords, now=live_server.clock(), locale="en"
+        )
     page.goto(f"{live_server.url}/login")
     page.get_by_label("E-mail address").fill(patient.email)
     page.get_by_label("Password").fill(factories.PASSWORD)
@@ -75,7 +77,9 @@ def test_patient_abroad_is_offered_the_phones_zone_and_confirms_it(live_server, 
 def test_night_owl_moves_bedtime_and_tonight_follows(live_server, phone):
     live_server.clock.set(NOW)
     with live_server.session() as db:
-        patient = factories.make_patient(db, live_server.app.state.passwords)
+        patient = factories.make_patient(
+            db, live_server.app.state.passwords, now=live_server.clock()
+        )
     sign_in_in_browser(phone, live_server.url, patient.email)
     phone.goto(f"{live_server.url}/patient/settings")
     expect(phone.locator("#zone-offer")).to_be_hidden()  # the phone is in Tokyo already

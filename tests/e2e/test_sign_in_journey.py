@@ -19,7 +19,9 @@ def sign_in_in_browser(page, base_url: str, email: str) -> None:
 
 def test_patient_signs_in_on_a_phone_and_lands_on_home(live_server, phone):
     with live_server.session() as db:
-        patient = factories.make_patient(db, live_server.app.state.passwords, name="佐藤 花子")
+        patient = factories.make_patient(
+            db, live_server.app.state.passwords, now=live_server.clock(), name="佐藤 花子"
+        )
     sign_in_in_browser(phone, live_server.url, patient.email)
     phone.wait_for_url(f"{live_server.url}/patient/")
     assert phone.get_by_role("link", name="ホーム").get_attribute("aria-current") == "page"
@@ -33,11 +35,15 @@ def test_patient_signs_in_on_a_phone_and_lands_on_home(live_server, phone):
 def test_practitioner_signs_in_and_sees_their_patients(live_server, phone):
     with live_server.session() as db:
         passwords = live_server.app.state.passwords
-        practitioner = factories.make_practitioner(db, passwords, name="木村 亮")
-        patient = factories.make_patient(db, passwords, name="鈴木 一郎")
+        practitioner = factories.make_practitioner(
+            db, passwords, now=live_server.clock(), name="木村 亮"
+        )
+        patient = factories.make_patient(db, passwords, now=live_server.clock(), name="鈴木 一郎")
         from app.services.accounts import link_care
 
-        link_care(db, practitioner_id=practitioner.id, patient_id=patient.id)
+        link_care(
+            db, practitioner_id=practitioner.id, patient_id=patient.id, now=live_server.clock()
+        )
     sign_in_in_browser(phone, live_server.url, practitioner.email)
     phone.wait_for_url(f"{live_server.url}/practitioner")
     assert phone.get_by_role("cell", name="鈴木 一郎").is_visible()
@@ -47,7 +53,9 @@ def test_practitioner_signs_in_and_sees_their_patients(live_server, phone):
 
 def test_wrong_password_shows_a_translated_error_and_keeps_the_email(live_server, phone):
     with live_server.session() as db:
-        patient = factories.make_patient(db, live_server.app.state.passwords)
+        patient = factories.make_patient(
+            db, live_server.app.state.passwords, now=live_server.clock()
+        )
     phone.goto(f"{live_server.url}/login")
     phone.get_by_label("メールアドレス").fill(patient.email)
     phone.get_by_label("パスワード").fill("wrong password")

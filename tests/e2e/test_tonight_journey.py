@@ -20,7 +20,9 @@ def test_patient_runs_the_toe_stretch_timer_and_logs_two_glasses(live_server, ph
     live_server.clock.set(EVENING)
     phone.clock.install(time=EVENING)
     with live_server.session() as db:
-        patient = factories.make_patient(db, live_server.app.state.passwords, name="佐藤 花子")
+        patient = factories.make_patient(
+            db, live_server.app.state.passwords, now=live_server.clock(), name="佐藤 花子"
+        )
     sign_in_in_browser(phone, live_server.url, patient.email)
     phone.wait_for_url(f"{live_server.url}/patient/")
 
@@ -79,7 +81,9 @@ def test_stopping_the_stretch_early_records_only_the_sets_done(live_server, phon
     live_server.clock.set(EVENING)
     phone.clock.install(time=EVENING)
     with live_server.session() as db:
-        patient = factories.make_patient(db, live_server.app.state.passwords)
+        patient = factories.make_patient(
+            db, live_server.app.state.passwords, now=live_server.clock()
+        )
     sign_in_in_browser(phone, live_server.url, patient.email)
     phone.wait_for_url(f"{live_server.url}/patient/")
     phone.get_by_role("link", name="スタート：寝る前の足指ストレッチ").click()
@@ -108,7 +112,9 @@ def test_walk_guide_counts_paced_grip_opens_and_records_minutes_and_reps(live_se
     live_server.clock.set(afternoon)
     phone.clock.install(time=afternoon)
     with live_server.session() as db:
-        patient = factories.make_patient(db, live_server.app.state.passwords)
+        patient = factories.make_patient(
+            db, live_server.app.state.passwords, now=live_server.clock()
+        )
     sign_in_in_browser(phone, live_server.url, patient.email)
     phone.wait_for_url(f"{live_server.url}/patient/")
     phone.get_by_role("link", name="スタート：ウォーキングと足指グーパー").click()

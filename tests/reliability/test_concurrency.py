@@ -195,7 +195,13 @@ def test_writers_that_read_first_are_serialised_not_refused(app):
             try:
                 with write_session(app.state.engine) as session:
                     before = count(session, LoginAttempt)
-                    session.add(LoginAttempt(email=f"n{before}@example.test", client_address="t"))
+                    session.add(
+                        LoginAttempt(
+                            email=f"n{before}@example.test",
+                            client_address="t",
+                            attempted_at=factories.NOW,
+                        )
+                    )
                     session.commit()
                     seen.append(before)
             except OperationalError as error:
@@ -247,7 +253,11 @@ def _writer_thread(engine, outcome: dict) -> threading.Thread:
     def write() -> None:
         try:
             with write_session(engine) as session:
-                session.add(LoginAttempt(email="second@example.test", client_address="t"))
+                session.add(
+                    LoginAttempt(
+                        email="second@example.test", client_address="t", attempted_at=factories.NOW
+                    )
+                )
                 session.commit()
             outcome["committed_at"] = time.monotonic()
         except OperationalError as error:
@@ -271,7 +281,11 @@ def test_a_second_writer_waits_for_the_first_and_then_succeeds(database_url):
             assert second.is_alive(), f"the second writer did not wait: {outcome}"
             with Session(engine) as reader:  # WAL: readers are never blocked
                 assert count(reader, LoginAttempt) == 0
-            first.add(LoginAttempt(email="first@example.test", client_address="t"))
+            first.add(
+                LoginAttempt(
+                    email="first@example.test", client_address="t", attempted_at=factories.NOW
+                )
+            )
             first.commit()
             first_committed_at = time.monotonic()
         second.join(5)

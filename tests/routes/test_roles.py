@@ -7,6 +7,7 @@ import pytest
 from app.services.accounts import link_care
 from tests import factories
 from tests.conftest import html, sign_in
+from tests.factories import NOW
 
 
 @pytest.mark.parametrize("path", ["/patient/", "/practitioner", "/admin", "/account"])
@@ -46,7 +47,7 @@ def test_a_practitioner_sees_only_the_patients_they_care_for(
 ):
     mine = factories.make_patient(session, passwords, name="担当 さん")
     factories.make_patient(session, passwords, name="ほかの 患者")
-    link_care(session, practitioner_id=practitioner.id, patient_id=mine.id)
+    link_care(session, practitioner_id=practitioner.id, patient_id=mine.id, now=NOW)
     names = [
         td.get_text()
         for td in html(practitioner_client.get("/practitioner")).select("tbody td:first-child")

@@ -24,7 +24,7 @@ NOW = datetime.combine(TODAY, time(11, 0), ZoneInfo("Asia/Tokyo"))
 
 @pytest.fixture
 def clinic(session, passwords):
-    return demo.load(session, passwords=passwords, today=TODAY)
+    return demo.load(session, passwords=passwords, now=NOW)
 
 
 def patient(clinic, persona):
@@ -102,7 +102,7 @@ def test_the_demo_diary_is_the_same_every_time(
     engine = make_engine(f"sqlite:///{other}")
     try:
         with write_session(engine) as again:
-            demo.load(again, passwords=passwords, today=TODAY)
+            demo.load(again, passwords=passwords, now=NOW)
             assert diary_digest(again) == diary_digest(session)
     finally:
         engine.dispose()

@@ -12,13 +12,14 @@ from app.domain.adherence import adherence
 from app.models import Completion, PlanItem
 from app.services import completions, routines
 from app.services import plan as plan_service
+from tests.factories import NOW
 
 TODAY = date(2026, 11, 24)
 
 
 @pytest.fixture
 def clinic(session, passwords):
-    return demo.load(session, passwords=passwords, today=TODAY)
+    return demo.load(session, passwords=passwords, now=NOW)
 
 
 def patients(clinic, persona):
@@ -108,7 +109,7 @@ def test_the_demo_is_the_same_every_time(clinic, session, passwords, tmp_path, m
     engine = make_engine(f"sqlite:///{copy}")
     try:
         with write_session(engine) as other:
-            demo.load(other, passwords=passwords, today=TODAY)
+            demo.load(other, passwords=passwords, now=NOW)
             again = other.exec(
                 select(Completion.routine, Completion.day, Completion.slot, Completion.sets)
             ).all()

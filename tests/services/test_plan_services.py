@@ -72,6 +72,24 @@ def test_a_new_patient_gets_the_clinics_default_plan(session, patient):
     assert len({v.effective_from for v in versions}) == 1
 
 
+@pytest.mark.parametrize(
+    ("created", "first_day"),
+    [
+        # 22:00 in Tokyo on the 1st: the plan starts that evening.
+        (datetime(2021, 3, 1, 13, 0, tzinfo=UTC), date(2021, 3, 1)),
+        # 02:00 in Tokyo on the 2nd is still the patient day of the 1st.
+        (datetime(2031, 3, 1, 17, 0, tzinfo=UTC), date(2031, 3, 1)),
+    ],
+)
+def test_the_first_plan_day_comes_from_the_apps_clock_not_the_wall_clock(
+    session, passwords, created, first_day
+):
+    newcomer = factories.make_patient(session, passwords, now=created)
+    versions = plan_service.plan_versions(session, patient_id=newcomer.id)
+    assert {v.effective_from for v in versions} == {first_day}
+    assert newcomer.created_at == created
+
+
 def test_staff_accounts_get_no_plan(session, practitioner):
     assert plan_service.plan_versions(session, patient_id=practitioner.id) == []
 
