@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 from app.i18n import N_
 from app.models import CareLink, PatientProfile, Role, User
 from app.security import Passwords
-from app.services import plan
+from app.services import access, plan
 from app.services.errors import InvalidInput, NotFound
 
 MIN_PASSWORD_LENGTH = 10
@@ -123,8 +123,7 @@ def patients_of(session: Session, *, practitioner: User) -> list[User]:
     return list(
         session.exec(
             select(User)
-            .join(CareLink, CareLink.patient_id == User.id)
-            .where(CareLink.practitioner_id == practitioner.id, User.is_active)
+            .where(User.id.in_(access.visible_patient_ids(practitioner)))
             .order_by(User.name)
         )
     )

@@ -1,0 +1,80 @@
+"""Who may see a patient: the one rule every service that touches patient data calls.
+
+Health data is special-care personal information (APPI 要配慮個人情報), so the rule is
+narrow: a patient sees their own record; a practitioner sees the patients they have
+a care link to; the clinic admin sees a patient only for account tasks (links,
+reset links, a disclosure export), never to browse their diary. Anything else is
+NotFound, so that probing ids tells a stranger nothing about who exists.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from sqlalchemy import Select, exists, false, select
+from sqlmodel import Session
+
+from app.models import CareLink, Role, User
+from app.services.errors import NotFound
+
+
+class Purpose(StrEnum):
+    # Reading or changing the patient's health record: diary, plan, notes, charts.
+    CARE = "care"
+    # Account work on the patient: care links, reset links, deactivation, and the
+    # export a patient may ask for under APPI (a disclosure request).
+    ACCOUNT = "account"
+
+
+def may_see(session: Session, *, actor: User, patient: User, purpose: Purpose) -> bool:
+    """Whether ``actor`` may see ``patient`` for ``purpose`` (the rule, stated once)."""
+    if patient.role is not Role.PATIENT or not actor.is_active:
+        return False
+    if actor.role is Role.PATIENT:
+        return actor.id == patient.id
+    if actor.role is Role.ADMIN:
+        return purpose is Purpose.ACCOUNT
+    if actor.role is Role.PRACTITIONER:
+        if purpose is Purpose.CARE and not patient.is_active:
+            return False
+        return bool(
+            session.scalar(
+                select(
+                    exists().where(
+                        CareLink.practitioner_id == actor.id, CareLink.patient_id == patient.id
+                    )
+                )
+            )
+        )
+    return False
+
+
+def patient_for(
+    session: Session, *, actor: User, patient_id: int, purpose: Purpose = Purpose.CARE
+) -> User:
+    """The patient ``patient_id`` if ``actor`` may see them for ``purpose``.
+
+    Raises NotFound otherwise, for a missing id and a forbidden one alike.
+    """
+    patient = session.get(User, patient_id)
+    if patient is None or not may_see(session, actor=actor, patient=patient, purpose=purpose):
+        raise NotFound("patient")
+    return patient
+
+
+def visible_patient_ids(actor: User, *, purpose: Purpose = Purpose.CARE) -> Select:
+    """A subquery of the patient ids ``actor`` may see, for list queries (dashboards,
+    exports) that must not load patients one by one. Same rule as ``may_see``."""
+    patients = select(User.id).where(User.role == Role.PATIENT)
+    if not actor.is_active:
+        return patients.where(false())
+    if actor.role is Role.PATIENT:
+        return patients.where(User.id == actor.id)
+    if actor.role is Role.ADMIN:
+        return patients if purpose is Purpose.ACCOUNT else patients.where(false())
+    if actor.role is Role.PRACTITIONER:
+        linked = patients.join(CareLink, CareLink.patient_id == User.id).where(
+            CareLink.practitioner_id == actor.id
+        )
+        return linked.where(User.is_active) if purpose is Purpose.CARE else linked
+    return patients.where(false())
