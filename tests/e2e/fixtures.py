@@ -96,10 +96,13 @@ def live_server(tmp_path, migrated_template) -> Iterator[LiveServer]:
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 10
+    # Event.wait rather than time.sleep: under faketime (the suite is run at shifted
+    # dates to prove nothing reads the wall clock) sleep's absolute-time syscall fails.
+    pause = threading.Event()
     while not server.started:
         if time.monotonic() > deadline:
             raise RuntimeError("live server did not start")
-        time.sleep(0.02)
+        pause.wait(0.02)
     yield LiveServer(url=f"http://127.0.0.1:{port}", app=application, clock=clock)
     server.should_exit = True
     thread.join(timeout=10)
