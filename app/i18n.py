@@ -3,6 +3,9 @@
 Message ids are English; Japanese lives in ``app/locales/ja/LC_MESSAGES/*.po``, one
 catalog per area of the app, merged at start-up. Catalogs are read straight from
 the ``.po`` files, so there is no compiled file to forget to rebuild.
+
+``N_`` and ``Message`` live in ``app.messages`` (no dependencies, so the domain can
+mark messages); they are re-exported here for the web side.
 """
 
 from __future__ import annotations
@@ -16,15 +19,13 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
 
+from app.messages import N_ as N_
+from app.messages import Message as Message
+
 LOCALES_DIR = Path(__file__).parent / "locales"
 SUPPORTED = ("ja", "en")
 DEFAULT = "ja"
 LANGUAGE_NAMES = {"ja": "日本語", "en": "English"}
-
-
-def N_(message: str) -> str:
-    """Mark a message for extraction; it is translated where it is shown."""
-    return message
 
 
 @lru_cache
@@ -98,21 +99,6 @@ def choose_locale(
         or from_accept_language(accept_language)
         or (default if default in SUPPORTED else DEFAULT)
     )
-
-
-class Message(str):
-    """A message id with the values it is formatted with, translated where it is shown.
-
-    It is a ``str`` (the message id) so that it can stand wherever a plain message id
-    can; templates show it with the ``t`` filter.
-    """
-
-    params: dict
-
-    def __new__(cls, msgid: str, **params) -> Message:
-        obj = super().__new__(cls, msgid)
-        obj.params = params
-        return obj
 
 
 def translate(locale: str, message: str) -> str:

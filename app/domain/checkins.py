@@ -16,7 +16,7 @@ from typing import Any
 
 from app.domain.cramps import SEVERITY_MAX, SEVERITY_MIN, FieldError, parse_whole_number
 from app.domain.rhythm import SLEEP_WINDOW_MARGIN, Rhythm, local_datetime
-from app.i18n import N_
+from app.messages import N_
 
 CRAMP_COUNT_MIN, CRAMP_COUNT_MAX = 1, 20
 DISTURBANCE_MIN, DISTURBANCE_MAX = 0, 10

@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from app.domain.rhythm import local_datetime
-from app.i18n import N_
+from app.messages import N_
 
 SEVERITY_MIN, SEVERITY_MAX = 0, 10
 NOTE_MAX_CHARS = 500
