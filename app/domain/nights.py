@@ -33,14 +33,9 @@ class NightState(StrEnum):
 
 
 def sleep_window_utc(rhythm: Rhythm, evening: date) -> tuple[datetime, datetime]:
-    """The half-open window [start, end) of the night of ``evening``, as UTC instants.
-
-    The three-hour margins are elapsed time, so a DST change inside the margin does
-    not stretch or shrink it.
-    """
-    bed = rhythm.bedtime_on(evening).astimezone(UTC)
-    wake = rhythm.wake_after(evening).astimezone(UTC)
-    return bed - SLEEP_WINDOW_MARGIN, wake + SLEEP_WINDOW_MARGIN
+    """``Rhythm.sleep_window`` as UTC instants, for comparing and querying."""
+    start, end = rhythm.sleep_window(evening)
+    return start.astimezone(UTC), end.astimezone(UTC)
 
 
 def _distance_to_sleep(rhythm: Rhythm, evening: date, instant: datetime) -> timedelta:

@@ -58,9 +58,11 @@ class Rhythm:
     def sleep_window(self, evening: date) -> tuple[datetime, datetime]:
         """The half-open window [start, end) of the night that starts on ``evening``.
 
-        It runs from three hours before bedtime to three hours after wake time.
+        It runs from three hours before bedtime to three hours after wake time, in the
+        patient's zone. The margins are elapsed hours, also across a DST change: aware
+        arithmetic on a local datetime would add wall-clock hours (and could land on a
+        wall time that does not exist), so the sums are done in UTC.
         """
-        return (
-            self.bedtime_on(evening) - SLEEP_WINDOW_MARGIN,
-            self.wake_after(evening) + SLEEP_WINDOW_MARGIN,
-        )
+        start = self.bedtime_on(evening).astimezone(UTC) - SLEEP_WINDOW_MARGIN
+        end = self.wake_after(evening).astimezone(UTC) + SLEEP_WINDOW_MARGIN
+        return start.astimezone(self.zone), end.astimezone(self.zone)
