@@ -106,7 +106,9 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
     """
     engine: Engine = request.app.state.engine
     gate: ConnectionGate = request.app.state.db_gate
-    writing = request.method not in SAFE_METHODS
+    # A page that records who viewed it (the audit trail) writes on GET too; its
+    # router says so before the session is made (app.deps.audited_reads).
+    writing = request.method not in SAFE_METHODS or getattr(request.state, "audited", False)
     async with AsyncExitStack() as admitted:
         if writing and gate.writer is not None:
             await admitted.enter_async_context(gate.writer)

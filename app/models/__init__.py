@@ -11,6 +11,14 @@ from app.models.accounts import (
     User,
     UserSession,
 )
+from app.models.clinic import (
+    AuditAction,
+    AuditEvent,
+    CareCourse,
+    OneTimeLink,
+    PracticeNote,
+    TokenPurpose,
+)
 from app.models.diary import CrampEvent, MorningCheckIn
 from app.models.plan import Completion, PlanItem
 from app.models.types import UTCDateTime

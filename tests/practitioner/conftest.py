@@ -1,0 +1,14 @@
+"""Fixtures for the practitioner's side: a practitioner with one linked patient."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.services.accounts import link_care
+from tests.factories import NOW
+
+
+@pytest.fixture
+def linked_patient(session, practitioner, patient):
+    link_care(session, practitioner_id=practitioner.id, patient_id=patient.id, now=NOW)
+    return patient
