@@ -5,16 +5,23 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha256sum | cut -c1-12)
+# Everything is installed from uv.lock. The stamp is named after both files, so a
+# second `make run` skips the install unless pyproject.toml or uv.lock changed.
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml uv.lock | sha256sum | cut -c1-12)
+# Never let uv fetch an interpreter: the venv's Python is the one to use.
+export UV_PYTHON_DOWNLOADS := never
 # Debian packages the browser journeys need: the browser and Japanese fonts.
 BROWSER_PACKAGES := chromium fonts-noto-cjk
 
 .PHONY: run test lint format bench messages browser clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml uv.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	test -x $(BIN)/uv || $(BIN)/python scripts/install_uv.py uv.lock
+	@$(BIN)/uv lock --check --quiet || { \
+	  echo "uv.lock is out of date with pyproject.toml: run '$(BIN)/uv lock' and commit uv.lock" >&2; \
+	  exit 1; }
+	$(BIN)/uv sync --locked --extra dev --quiet
 	rm -f $(VENV)/.installed-*
 	touch $@
 
