@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 
 from app.models import Role, User
 from app.security import Passwords
-from app.services import accounts
+from app.services import accounts, consent, intake
 
 PASSWORD = "correct horse battery"
 # Tuesday 24 November 2026, 22:00 in Tokyo: a patient's evening.
@@ -57,8 +57,52 @@ def make_user(session: Session, passwords: Passwords, role: Role, **overrides) -
     return accounts.create_user(session, passwords=passwords, role=role, patient=patient, **values)
 
 
-def make_patient(session: Session, passwords: Passwords, **overrides) -> User:
-    return make_user(session, passwords, Role.PATIENT, **overrides)
+# Intake answers that raise no red flag: night cramps in the toes, once a week.
+QUIET_INTAKE = {
+    "situations": ["asleep"],
+    "frequency_count": "1",
+    "frequency_unit": "week",
+    "side": "left",
+    "sites": ["toes"],
+    "age_band": "50s",
+    "daily_life": "not_at_all",
+}
+
+
+def make_patient(
+    session: Session,
+    passwords: Passwords,
+    *,
+    consented: bool = True,
+    intake_answers: dict | None = None,
+    answered_intake: bool = True,
+    **overrides,
+) -> User:
+    """A patient who has, by default, consented and answered a quiet intake, so tests
+    can use the app at once; ``consented=False`` or ``answered_intake=False`` stop
+    onboarding before that step."""
+    patient = make_user(session, passwords, Role.PATIENT, **overrides)
+    now = overrides.get("now", NOW)
+    if consented:
+        record_consent(session, patient, now=now)
+        if answered_intake:
+            answer_intake(session, patient, now=now, **(intake_answers or {}))
+    return patient
+
+
+def record_consent(session: Session, patient: User, *, now: datetime = NOW) -> None:
+    consent.give_consent(session, patient=patient, agreed=True, locale="ja", now=now)
+
+
+def answer_intake(session: Session, patient: User, *, now: datetime = NOW, **answers) -> None:
+    profile = accounts.profile_of(session, patient=patient)
+    raw = {
+        **QUIET_INTAKE,
+        "bedtime": profile.bedtime.strftime("%H:%M"),
+        "wake_time": profile.wake_time.strftime("%H:%M"),
+        **answers,
+    }
+    intake.save_intake(session, patient=patient, profile=profile, raw=raw, now=now)
 
 
 def make_practitioner(session: Session, passwords: Passwords, **overrides) -> User:

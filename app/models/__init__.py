@@ -19,6 +19,9 @@ from app.models.clinic import (
     PracticeNote,
     TokenPurpose,
 )
+from app.models.consent import AccountDeletion, ConsentRecord
 from app.models.diary import CrampEvent, MorningCheckIn
+from app.models.intake import Intake
 from app.models.plan import Completion, PlanItem
+from app.models.red_flags import DoctorVisit, FlagReview
 from app.models.types import UTCDateTime

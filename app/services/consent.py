@@ -1,0 +1,121 @@
+"""Consent to store health data: giving it, withdrawing it, and the one check that guards
+every place health data is stored.
+
+Under Japan's APPI, medical history is special-care personal information
+(要配慮個人情報): it may be stored only after the patient agrees. The agreement is to
+a *version* of the consent text; when the text changes in substance, VERSION
+changes and everyone is asked again. Withdrawing stops collection at once; what
+was stored stays the patient's to download or erase.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from app.i18n import N_
+from app.models import ConsentRecord, Role, User
+from app.services.errors import InvalidInput, NotAllowed
+
+# Change when the consent text (templates/patient/onboarding/_consent_text.html)
+# changes in what is collected, why, or who sees it.
+VERSION = "2026-11-v1"
+# The name the JSON API gives the missing consent, so a client can tell it apart.
+HEALTH_DATA = "health_data"
+
+
+class ConsentRequired(NotAllowed):
+    """The patient has not agreed to the current consent (or withdrew it): nothing of
+    their health may be stored. Pages send them to the consent step; the API answers
+    403 naming the missing consent."""
+
+    def __init__(self, consent: str = HEALTH_DATA) -> None:
+        super().__init__(consent)
+        self.consent = consent
+        self.version = VERSION
+
+
+class IntakeRequired(NotAllowed):
+    """Consent is given but the questionnaire is not answered yet (pages only)."""
+
+
+def latest(session: Session, *, patient_id: int) -> ConsentRecord | None:
+    return session.exec(
+        select(ConsentRecord)
+        .where(ConsentRecord.patient_id == patient_id)
+        .order_by(col(ConsentRecord.agreed_at).desc(), col(ConsentRecord.id).desc())
+        .limit(1)
+    ).first()
+
+
+def is_current(record: ConsentRecord | None) -> bool:
+    return record is not None and record.withdrawn_at is None and record.version == VERSION
+
+
+def has_consented(session: Session, *, patient_id: int) -> bool:
+    """Whether the patient's newest agreement is to the current text and not withdrawn."""
+    return is_current(latest(session, patient_id=patient_id))
+
+
+def require_consent(session: Session, *, patient_id: int) -> None:
+    """The guard for every service that stores health data: raises ConsentRequired."""
+    if not has_consented(session, patient_id=patient_id):
+        raise ConsentRequired
+
+
+@dataclass(frozen=True)
+class ConsentState:
+    """What the consent page shows: the current agreement, or why there is none."""
+
+    current: ConsentRecord | None
+    latest: ConsentRecord | None
+    version: str = VERSION
+
+    @property
+    def withdrawn(self) -> bool:
+        return (
+            self.current is None
+            and self.latest is not None
+            and self.latest.withdrawn_at is not None
+        )
+
+    @property
+    def outdated(self) -> bool:
+        return self.current is None and self.latest is not None and not self.withdrawn
+
+
+def state_of(session: Session, *, patient_id: int) -> ConsentState:
+    record = latest(session, patient_id=patient_id)
+    return ConsentState(current=record if is_current(record) else None, latest=record)
+
+
+def give_consent(
+    session: Session, *, patient: User, agreed: bool, locale: str, now: datetime
+) -> ConsentRecord:
+    """Record the patient's agreement to the current text, in the language shown. The
+    box must be ticked; agreeing again while agreed changes nothing."""
+    if patient.role is not Role.PATIENT:
+        raise NotAllowed(patient.role)
+    if not agreed:
+        raise InvalidInput({"agree": N_("Please tick the box to say that you agree.")})
+    record = latest(session, patient_id=patient.id)
+    if is_current(record):
+        return record
+    record = ConsentRecord(patient_id=patient.id, version=VERSION, locale=locale, agreed_at=now)
+    session.add(record)
+    session.commit()
+    return record
+
+
+def withdraw_consent(session: Session, *, patient: User, now: datetime) -> ConsentRecord | None:
+    """Withdraw the current agreement: from now on nothing is collected. What was stored
+    stays until the patient downloads or erases it."""
+    record = latest(session, patient_id=patient.id)
+    if not is_current(record):
+        return record
+    record.withdrawn_at = now
+    session.add(record)
+    session.commit()
+    return record
