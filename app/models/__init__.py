@@ -19,7 +19,7 @@ from app.models.clinic import (
     PracticeNote,
     TokenPurpose,
 )
-from app.models.consent import AccountDeletion, ConsentRecord
+from app.models.consent import ConsentRecord
 from app.models.diary import CrampEvent, MorningCheckIn
 from app.models.intake import Intake
 from app.models.plan import Completion, PlanItem

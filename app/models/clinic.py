@@ -30,6 +30,8 @@ class AuditAction(StrEnum):
     CREATE_ACCOUNT = "create_account"
     DEACTIVATE = "deactivate"
     REACTIVATE = "reactivate"
+    # A patient erased their account (or the admin did): the only trace it leaves.
+    DELETE_ACCOUNT = "delete_account"
 
 
 class TokenPurpose(StrEnum):

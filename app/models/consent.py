@@ -1,4 +1,4 @@
-"""Consent to store health data, and the trace an erased account leaves behind.
+"""Consent to store health data: version and time of every agreement.
 
 Medical history is special-care personal information under Japan's APPI: nothing of
 it is stored until the patient has agreed to the current consent text. Each
@@ -27,17 +27,3 @@ class ConsentRecord(SQLModel, table=True):
     locale: str = Field(max_length=8)
     agreed_at: datetime = Field(sa_type=UTCDateTime)
     withdrawn_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-
-
-class AccountDeletion(SQLModel, table=True):
-    """That an account was erased, when, and by whom: nothing about the person.
-
-    ``former_user_id`` is deliberately not a foreign key: the row it named is gone.
-    """
-
-    id: int | None = Field(default=None, primary_key=True)
-    former_user_id: int
-    role: str = Field(max_length=20)
-    # "self" when the patient erased their own account, else the admin's user id.
-    requested_by: str = Field(max_length=20)
-    deleted_at: datetime = Field(sa_type=UTCDateTime)

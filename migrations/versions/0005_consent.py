@@ -1,8 +1,7 @@
-"""consent: consent records, intake, flag reviews, doctor visits, deletions
+"""consent: consent records, intake, flag reviews, doctor visits
 
 ConsentRecord (version and time of each agreement), Intake (one per patient),
-FlagReview and DoctorVisit (what people did about red flags), AccountDeletion
-(the only trace an erased account leaves).
+FlagReview and DoctorVisit (what people did about red flags).
 
 Revision ID: 0005_consent
 Revises: 0004_clinic
@@ -25,15 +24,6 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    op.create_table(
-        "accountdeletion",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("former_user_id", sa.Integer(), nullable=False),
-        sa.Column("role", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
-        sa.Column("requested_by", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
-        sa.Column("deleted_at", app.models.types.UTCDateTime(timezone=True), nullable=False),
-        sa.PrimaryKeyConstraint("id"),
-    )
     op.create_table(
         "consentrecord",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -116,4 +106,3 @@ def downgrade() -> None:
         batch_op.drop_index("ix_consentrecord_patient_agreed")
 
     op.drop_table("consentrecord")
-    op.drop_table("accountdeletion")
