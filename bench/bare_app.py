@@ -1,0 +1,36 @@
+"""The baseline every scenario is compared with: the least a real page can cost.
+
+One FastAPI route reads one row from the benchmark's SQLite database (through the
+app's own engine and connection gate, so the driver and pragmas are the same) and
+renders a tiny Jinja template. A scenario's requests per second divided by this
+page's, measured in the same run, is the figure that survives a change of machine.
+"""
+
+import os
+
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment
+from sqlmodel import select
+
+from app.db import ConnectionGate, SessionDep, make_engine
+from app.models import User
+
+PAGE = Environment(autoescape=True).from_string(
+    '<!doctype html><html lang="ja"><title>{{ title }}</title>'
+    "<h1>{{ name }}</h1><p>{{ email }}</p></html>"
+)
+
+
+def create_app() -> FastAPI:
+    engine = make_engine(os.environ["TSURANAI_DATABASE_URL"])
+    app = FastAPI(title="bare baseline")
+    app.state.engine = engine
+    app.state.db_gate = ConnectionGate(engine, capacity=30)
+
+    @app.get("/bare", response_class=HTMLResponse)
+    def bare_page(request: Request, session: SessionDep) -> HTMLResponse:
+        user = session.exec(select(User).order_by(User.id).limit(1)).one()
+        return HTMLResponse(PAGE.render(title="bare", name=user.name, email=user.email))
+
+    return app
