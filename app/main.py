@@ -20,7 +20,7 @@ from app.routes import admin, auth, health, practitioner
 from app.routes import api as api_routes
 from app.routes import patient as patient_routes
 from app.security import Passwords, csrf_protect
-from app.templating import STATIC_DIR, make_templates
+from app.templating import STATIC_DIR, RoutePaths, make_templates
 
 
 class CsrfMiddleware:
@@ -84,6 +84,7 @@ def create_app(
     app.state.clock = clock or SystemClock()
     app.state.passwords = Passwords(settings)
     app.state.templates = make_templates()
+    app.state.route_paths = RoutePaths(app.router)
 
     errors.install(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

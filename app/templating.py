@@ -16,6 +16,7 @@ from typing import Any
 from babel.dates import format_date, format_datetime, format_time
 from jinja2 import pass_context
 from jinja2_fragments.fastapi import Jinja2Blocks
+from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
@@ -50,6 +51,32 @@ def _ngettext(context, singular: str, plural: str, n: int, **variables) -> str:
     return i18n.ngettext(locale_of(context["request"]), singular, plural, n, **variables)
 
 
+@lru_cache(maxsize=len(i18n.SUPPORTED))
+def _bound_gettext(locale: str) -> dict[str, Any]:
+    """gettext and ngettext already bound to one language's catalog.
+
+    ``render`` puts them in each page's context, where they take precedence over the
+    environment's callables: a page translates a few hundred strings, and looking the
+    request's language up again for each one was a fifth of the page's cost. They
+    format exactly as Jinja's "newstyle" callables do (escape, then ``%``).
+    """
+    catalog = i18n.translations(locale)
+
+    def gettext(message: str, /, **variables) -> str:
+        text = catalog.gettext(message)
+        # The catalog is our own text, trusted as Jinja trusts it; values are escaped.
+        if not variables and "%" not in text:
+            return Markup(text)  # noqa: S704 - most messages: nothing to format
+        return Markup(text) % variables  # noqa: S704
+
+    def ngettext(singular: str, plural: str, n: int, /, **variables) -> str:
+        variables.setdefault("num", n)
+        return Markup(catalog.ngettext(singular, plural, n)) % variables  # noqa: S704
+
+    # "_" too: Jinja's own alias would look "gettext" up again on every call.
+    return {"gettext": gettext, "_": gettext, "ngettext": ngettext}
+
+
 @pass_context
 def _csrf_token(context) -> str:
     # Absent only on the error page for a body too malformed to check.
@@ -74,10 +101,36 @@ def _format_datetime(context, value: datetime, format: str = "medium") -> str:
     )
 
 
+class RoutePaths:
+    """Route paths, each built once: Starlette's url_path_for walks the whole route
+    table on every call, and a page asks for dozens of URLs."""
+
+    def __init__(self, router) -> None:
+        self._router = router
+        self._cache: dict[tuple, str] = {}
+
+    def path(self, name: str, params: dict[str, Any]) -> str:
+        key = (name, *sorted(params.items()))
+        found = self._cache.get(key)
+        if found is None:
+            found = str(self._router.url_path_for(name, **params))
+            # Ids in paths are bounded by what one clinic has; the cap is a guard.
+            if len(self._cache) < 20_000:
+                self._cache[key] = found
+        return found
+
+
+def path_for(request: Request, name: str, /, **path_params) -> str:
+    """A site-relative URL: correct behind any proxy, whatever scheme it speaks."""
+    paths: RoutePaths | None = getattr(request.app.state, "route_paths", None)
+    if paths is None:
+        return request.url_for(name, **path_params).path
+    return request.scope.get("root_path", "") + paths.path(name, path_params)
+
+
 @pass_context
 def _url_for(context, name: str, /, **path_params) -> str:
-    """A site-relative URL: correct behind any proxy, whatever scheme it speaks."""
-    return context["request"].url_for(name, **path_params).path
+    return path_for(context["request"], name, **path_params)
 
 
 @pass_context
@@ -100,8 +153,7 @@ def _fingerprint(path: str) -> str:
 @pass_context
 def _static(context, path: str) -> str:
     """A static file's URL with its content hash, so caches never serve a stale copy."""
-    url = context["request"].url_for("static", path=path).path
-    return f"{url}?v={_fingerprint(path)}"
+    return f"{path_for(context['request'], 'static', path=path)}?v={_fingerprint(path)}"
 
 
 def make_templates() -> Jinja2Blocks:
@@ -137,7 +189,10 @@ def render(
 ) -> HTMLResponse:
     """Render ``template``, or only ``block`` of it for an htmx fragment request."""
     templates: Jinja2Blocks = request.app.state.templates
-    values = {"locale": locale_of(request), "user": getattr(request.state, "user", None)}
+    locale = locale_of(request)
+    values = {"locale": locale, "user": getattr(request.state, "user", None)}
+    if template.endswith(".html"):  # autoescaped, as the bound callables assume
+        values.update(_bound_gettext(locale))
     values.update(context or {})
     kwargs: dict[str, Any] = {}
     if block and is_fragment_request(request):
