@@ -20,7 +20,7 @@ from app.domain.cramps import CrampDetails, Foot, Site
 from app.domain.schedule import day_at, occurrences_on
 from app.models import Completion, CrampEvent, MorningCheckIn, Role
 from app.security import Passwords
-from app.services import accounts
+from app.services import accounts, habits
 from app.services import plan as plan_service
 from app.services.checkins import checkin_fingerprint
 from app.services.cramps import cramp_fingerprint
@@ -105,4 +105,6 @@ def seed_patient(
                 )
             )
         day += timedelta(days=1)
+    # As the patient's own ticks would have left it.
+    habits.remember(session, patient_id=patient.id, versions=versions, today=today, now=now)
     session.commit()

@@ -26,6 +26,7 @@ from app.demo.accounts import DemoClinic
 from app.domain.catalogue import Routine, spec_of
 from app.domain.schedule import Cadence, Dose, occurrences_on, plan_in_force
 from app.models import Completion, PatientProfile, PlanItem, User
+from app.services import habits
 from app.services import plan as plan_service
 
 DAYS = 90
@@ -143,6 +144,14 @@ def seed(session: Session, clinic: DemoClinic, today: date, rng: random.Random) 
             select(PatientProfile).where(PatientProfile.user_id == patient.id)
         ).one()
         _seed_history(session, patient, profile, joined, today, diligence, rng)
+        # As recording a routine would have left it: strength carried to the settled days.
+        habits.remember(
+            session,
+            patient_id=patient.id,
+            versions=plan_service.plan_versions(session, patient_id=patient.id),
+            today=today,
+            now=_noon(today),
+        )
     session.commit()
 
 

@@ -19,11 +19,25 @@ drops during an evening that is still in progress.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from app.domain.adherence import DoneLog, counts, day_value
 from app.domain.schedule import Cadence, PlannedRoutine, first_day, plan_in_force
+
+# Loop doubles a weekly habit's window (2 of 7 → 4 of 14) to smooth out walks that
+# fall on different weekdays from one week to the next.
+WEEKLY_WINDOW_DAYS = 14
+
+
+@dataclass(frozen=True)
+class Habit:
+    """A routine's strength once some day has been judged: the score, and for a weekly
+    routine whether it was done on each of the last 14 judged days (oldest first)."""
+
+    score: float = 0.0
+    recent: tuple[int, ...] = ()
 
 
 def smooth(frequency: float, previous: float, value: float) -> float:
@@ -32,43 +46,77 @@ def smooth(frequency: float, previous: float, value: float) -> float:
     return previous * multiplier + value * (1 - multiplier)
 
 
+def _judge(habits: dict[str, Habit], item: PlannedRoutine, day: date, amount: int) -> None:
+    previous = habits.get(item.routine, Habit())
+    frequency = item.frequency
+    if frequency.cadence is Cadence.WEEKLY:
+        recent = (*previous.recent, 1 if amount > 0 else 0)[-WEEKLY_WINDOW_DAYS:]
+        value = min(1.0, sum(recent) / (2 * frequency.per_week_min))
+        habits[item.routine] = Habit(
+            smooth(frequency.per_week_min / 7, previous.score, value), recent
+        )
+    elif frequency.is_due_on(day):
+        habits[item.routine] = Habit(
+            smooth(1.0, previous.score, day_value(item, amount)), previous.recent
+        )
+    else:
+        habits.setdefault(item.routine, previous)
+
+
+def carry(
+    versions: Iterable[PlannedRoutine],
+    done: DoneLog,
+    *,
+    first: date,
+    last: date,
+    habits: Mapping[str, Habit] | None = None,
+) -> dict[str, Habit]:
+    """The habits after judging every day from ``first`` to ``last``, all of them over,
+    starting from ``habits`` as they stood the day before ``first``."""
+    versions = list(versions)
+    carried = dict(habits or {})
+    day = first
+    while day <= last:
+        for item in plan_in_force(versions, day):
+            if counts(item):
+                _judge(carried, item, day, done.get(item.routine, {}).get(day, 0))
+        day += timedelta(days=1)
+    return carried
+
+
 def strengths(
-    versions: Iterable[PlannedRoutine], done: DoneLog, *, today: date
+    versions: Iterable[PlannedRoutine],
+    done: DoneLog,
+    *,
+    today: date,
+    habits: Mapping[str, Habit] | None = None,
+    since: date | None = None,
 ) -> dict[str, float]:
-    """Each tracked routine's strength (0–1) as of ``today``, from the day the patient
-    joined. Routines never enabled are absent."""
+    """Each tracked routine's strength (0–1) as of ``today``. Routines never enabled
+    are absent.
+
+    Without ``habits`` every day from the one the patient joined is judged. With
+    ``habits`` as they stood the day before ``since`` (see ``carry``), only the days
+    from ``since`` are, so a year of history costs no more than two weeks.
+    """
     versions = list(versions)
     joined = first_day(versions)
     if joined is None:
         return {}
-    scores: dict[str, float] = {}
-    # Loop doubles a weekly habit's window (2 of 7 → 4 of 14) to smooth out walks
-    # that fall on different weekdays from one week to the next.
-    windows: dict[str, list[int]] = {}
-    day = joined
-    while day <= today:
-        for item in plan_in_force(versions, day):
-            if not counts(item):
-                continue
-            amount = done.get(item.routine, {}).get(day, 0)
-            if day == today and amount == 0:
-                # Not done yet today: nothing to judge.
-                scores.setdefault(item.routine, 0.0)
-                continue
-            previous = scores.get(item.routine, 0.0)
-            frequency = item.frequency
-            if frequency.cadence is Cadence.WEEKLY:
-                window = windows.setdefault(item.routine, [])
-                window.append(1 if amount > 0 else 0)
-                del window[:-14]
-                value = min(1.0, sum(window) / (2 * frequency.per_week_min))
-                scores[item.routine] = smooth(frequency.per_week_min / 7, previous, value)
-            elif frequency.is_due_on(day):
-                scores[item.routine] = smooth(1.0, previous, day_value(item, amount))
-            else:
-                scores.setdefault(item.routine, previous)
-        day += timedelta(days=1)
-    return scores
+    start = since if habits is not None and since is not None else joined
+    carried = carry(
+        versions, done, first=start, last=today - timedelta(days=1), habits=habits or {}
+    )
+    for item in plan_in_force(versions, today) if start <= today else ():
+        if not counts(item):
+            continue
+        amount = done.get(item.routine, {}).get(today, 0)
+        if amount == 0:
+            # Not done yet today: nothing to judge.
+            carried.setdefault(item.routine, Habit())
+        else:
+            _judge(carried, item, today, amount)
+    return {routine: habit.score for routine, habit in carried.items()}
 
 
 def as_percent(score: float) -> int:

@@ -22,6 +22,6 @@ from app.models.clinic import (
 from app.models.consent import ConsentRecord
 from app.models.diary import CrampEvent, MorningCheckIn
 from app.models.intake import Intake
-from app.models.plan import Completion, PlanItem
+from app.models.plan import Completion, HabitSnapshot, PlanItem
 from app.models.red_flags import DoctorVisit, FlagReview
 from app.models.types import UTCDateTime

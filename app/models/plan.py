@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime, time
 
-from sqlalchemy import Index, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from app.models.types import UTCDateTime
@@ -78,3 +78,20 @@ class Completion(SQLModel, table=True):
     reps: int | None = None
     glasses: int | None = None
     recorded_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class HabitSnapshot(SQLModel, table=True):
+    """Each routine's habit strength carried to the end of ``as_of``, so that the home
+    screen judges the last few weeks instead of replaying the patient's whole history.
+
+    ``as_of`` lies further back than any entry can still be changed, and ``plan_key``
+    names the plan versions it was judged against: a snapshot whose key no longer
+    matches the plan is ignored, never trusted.
+    """
+
+    patient_id: int = Field(foreign_key="user.id", primary_key=True, ondelete="CASCADE")
+    as_of: date
+    plan_key: str = Field(max_length=64)
+    # {routine: [score, [done flags of the last 14 days, for weekly routines]]}
+    habits: dict = Field(sa_column=Column(JSON, nullable=False))
+    computed_at: datetime = Field(sa_type=UTCDateTime)

@@ -8,7 +8,6 @@ does a second "done" for an occurrence already done. Bad input stores nothing.
 from __future__ import annotations
 
 import uuid
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -16,7 +15,6 @@ from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, delete, select
 
-from app.domain.adherence import DoneLog
 from app.domain.catalogue import (
     LIMITS,
     MAX_GLASSES_A_DAY,
@@ -28,6 +26,7 @@ from app.domain.catalogue import (
 from app.domain.schedule import day_at, plan_in_force
 from app.i18n import N_, Message
 from app.models import Completion, PatientProfile
+from app.services import habits
 from app.services import plan as plan_service
 from app.services.errors import InvalidInput, NotFound
 
@@ -134,6 +133,7 @@ def record_completion(
         **fields,
     )
     session.add(completion)
+    habits.remember(session, patient_id=patient_id, versions=versions, today=today, now=now)
     try:
         session.commit()
     except IntegrityError:
@@ -220,21 +220,3 @@ def completions_between(
             .order_by(Completion.day, Completion.routine, Completion.slot)
         )
     )
-
-
-def done_counts(session: Session, *, patient_id: int, start: date, end: date) -> DoneLog:
-    """How many completions each routine has on each day ``start``..``end``, counted by
-    the database (history for strength and adherence needs no more than this)."""
-    rows = session.exec(
-        select(Completion.routine, Completion.day, func.count())
-        .where(
-            Completion.patient_id == patient_id,
-            Completion.day >= start,
-            Completion.day <= end,
-        )
-        .group_by(Completion.routine, Completion.day)
-    )
-    log: dict[str, dict[date, int]] = defaultdict(dict)
-    for routine, day, count in rows:
-        log[routine][day] = count
-    return dict(log)

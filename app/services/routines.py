@@ -15,6 +15,7 @@ from sqlmodel import Session
 
 from app.domain.adherence import evening_routines_due, full_evening
 from app.services import completions as completion_service
+from app.services import habits
 from app.services import plan as plan_service
 
 
@@ -24,7 +25,7 @@ def evenings_with_full_routine(
     """Evenings in ``start``..``end`` (inclusive) on which every evening routine due
     was done."""
     versions = plan_service.plan_versions(session, patient_id=patient_id)
-    log = completion_service.done_counts(session, patient_id=patient_id, start=start, end=end)
+    log = habits.done_counts(session, patient_id=patient_id, start=start, end=end)
     found = set()
     day = start
     while day <= end:

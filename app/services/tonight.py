@@ -22,11 +22,13 @@ from app.domain.schedule import (
     occurrences_on,
     part_of_day,
     plan_in_force,
+    week_of,
     weekly_goals,
 )
-from app.domain.strength import as_percent, strengths
+from app.domain.strength import as_percent
 from app.models import Completion, PatientProfile
 from app.services import completions as completion_service
+from app.services import habits
 from app.services import plan as plan_service
 from app.services.errors import NotFound
 
@@ -34,8 +36,6 @@ from app.services.errors import NotFound
 BEDTIME_GLASS_CALL = timedelta(minutes=30)
 # A routine due this long ago and not done is no longer "next".
 NEXT_GRACE = timedelta(minutes=30)
-# Strength is smoothed over at most this much history.
-STRENGTH_HISTORY = timedelta(days=365)
 
 
 @dataclass(frozen=True)
@@ -141,11 +141,11 @@ def tonight_for(session: Session, *, patient_id: int, profile: PatientProfile, n
     day = day_at(rhythm, now)
     versions = plan_service.plan_versions(session, patient_id=patient_id)
     joined = min((v.effective_from for v in versions), default=day)
-    since = max(joined, day - STRENGTH_HISTORY)
-    log = completion_service.done_counts(session, patient_id=patient_id, start=since, end=day)
-    scores = strengths(versions, log, today=day)
+    scores = habits.habit_strengths(session, patient_id=patient_id, versions=versions, today=day)
+    # This week's walks, for the weekly goals (the week never starts before joining).
+    week = habits.done_counts(session, patient_id=patient_id, start=week_of(day)[0], end=day)
     # On the patient's first day a score means nothing until something is done.
-    judged = set(scores) if since < day else {r for r in scores if day in log.get(r, {})}
+    judged = set(scores) if joined < day else {r for r in scores if day in week.get(r, {})}
     today_rows = completion_service.completions_between(
         session, patient_id=patient_id, start=day, end=day
     )
@@ -162,7 +162,7 @@ def tonight_for(session: Session, *, patient_id: int, profile: PatientProfile, n
     tips = [v for v in views if not v.spec.tracked]
 
     weekly = []
-    for goal in weekly_goals(versions, day, {r: d.keys() for r, d in log.items()}):
+    for goal in weekly_goals(versions, day, {r: d.keys() for r, d in week.items()}):
         weekly.append(WeeklyView(_view(goal.item, first_done, scores, judged), goal))
 
     hydration = None

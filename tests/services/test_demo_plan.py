@@ -10,7 +10,7 @@ from sqlmodel import select
 from app import demo
 from app.domain.adherence import adherence
 from app.models import Completion, PlanItem
-from app.services import completions, routines
+from app.services import habits, routines
 from app.services import plan as plan_service
 from tests.factories import NOW
 
@@ -29,7 +29,7 @@ def patients(clinic, persona):
 def adherence_of(session, user, first_day: int, last_day: int) -> float:
     """Adherence over days ``first_day``..``last_day`` ago."""
     versions = plan_service.plan_versions(session, patient_id=user.id)
-    done = completions.done_counts(
+    done = habits.done_counts(
         session, patient_id=user.id, start=TODAY - timedelta(days=120), end=TODAY
     )
     result = adherence(
