@@ -8,7 +8,6 @@ from contextlib import asynccontextmanager
 from datetime import datetime
 
 from fastapi import FastAPI
-from fastapi.staticfiles import StaticFiles
 from starlette.requests import Request
 
 from app import errors
@@ -20,6 +19,7 @@ from app.routes import admin, auth, health, practitioner
 from app.routes import api as api_routes
 from app.routes import patient as patient_routes
 from app.security import Passwords, csrf_protect
+from app.static_files import StaticAssets
 from app.templating import STATIC_DIR, RoutePaths, make_templates
 
 
@@ -87,7 +87,7 @@ def create_app(
     app.state.route_paths = RoutePaths(app.router)
 
     errors.install(app)
-    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.mount("/static", StaticAssets(directory=STATIC_DIR), name="static")
     app.include_router(health.router)
     app.include_router(auth.router)
     app.include_router(patient_routes.router)

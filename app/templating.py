@@ -7,7 +7,6 @@ navigation nor a history restore, which both need the whole page.
 
 from __future__ import annotations
 
-import hashlib
 from datetime import date, datetime, time
 from functools import lru_cache
 from pathlib import Path
@@ -22,6 +21,7 @@ from starlette.responses import HTMLResponse
 
 from app import i18n
 from app.security import CSRF_FIELD, CSRF_HEADER
+from app.static_files import fingerprint
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 TEMPLATES_DIR = PROJECT_DIR / "templates"
@@ -145,15 +145,10 @@ ROLE_NAMES = {
 }
 
 
-@lru_cache(maxsize=256)
-def _fingerprint(path: str) -> str:
-    return hashlib.sha256((STATIC_DIR / path).read_bytes()).hexdigest()[:12]
-
-
 @pass_context
 def _static(context, path: str) -> str:
     """A static file's URL with its content hash, so caches never serve a stale copy."""
-    return f"{path_for(context['request'], 'static', path=path)}?v={_fingerprint(path)}"
+    return f"{path_for(context['request'], 'static', path=path)}?v={fingerprint(STATIC_DIR, path)}"
 
 
 def make_templates() -> Jinja2Blocks:
