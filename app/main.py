@@ -12,7 +12,7 @@ from starlette.requests import Request
 
 from app import errors
 from app.clock import SystemClock
-from app.config import Settings, get_settings
+from app.config import Environment, Settings, get_settings
 from app.db import ConnectionGate, make_engine
 from app.middleware import GuessLocale, SecurityHeaders
 from app.routes import admin, auth, health, practitioner
@@ -83,7 +83,9 @@ def create_app(
     )
     app.state.clock = clock or SystemClock()
     app.state.passwords = Passwords(settings)
-    app.state.templates = make_templates()
+    app.state.templates = make_templates(
+        auto_reload=settings.environment is Environment.DEVELOPMENT
+    )
     app.state.route_paths = RoutePaths(app.router)
 
     errors.install(app)

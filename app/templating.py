@@ -151,9 +151,13 @@ def _static(context, path: str) -> str:
     return f"{path_for(context['request'], 'static', path=path)}?v={fingerprint(STATIC_DIR, path)}"
 
 
-def make_templates() -> Jinja2Blocks:
+def make_templates(*, auto_reload: bool = False) -> Jinja2Blocks:
+    """The app's templates. ``auto_reload`` (development) re-reads a template when its
+    file changes; elsewhere each template is compiled once and its files never stat'ed
+    again on a request."""
     templates = Jinja2Blocks(directory=str(TEMPLATES_DIR))
     env = templates.env
+    env.auto_reload = auto_reload
     env.add_extension("jinja2.ext.i18n")
     env.install_gettext_callables(_gettext, _ngettext, newstyle=True)
     env.trim_blocks = True

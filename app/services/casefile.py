@@ -25,8 +25,8 @@ from app.models import (
     User,
 )
 from app.services import access, accounts, audit, course, notes, plan, timeline
-from app.services.completions import done_counts
 from app.services.cramps import rhythm_of
+from app.services.habits import done_counts
 
 WEEKS = 12
 

@@ -62,3 +62,8 @@ def test_a_first_visit_to_the_home_screen_moves_under_60_kb(patient_client):
             response.read()
             total += response.num_bytes_downloaded
     assert total < 60 * 1024, total
+
+
+def test_templates_are_compiled_once_outside_development(app):
+    # Checking every template file's date on each request costs a stat per include.
+    assert app.state.templates.env.auto_reload is False
