@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import uuid
+
+from fastapi import Request
 from sqlmodel import select
 
-from app.models import UserSession
+from app.models import CrampEvent, UserSession
 from app.security import CSRF_HEADER
 from tests import factories
 from tests.conftest import csrf_token, html
@@ -75,3 +78,34 @@ def test_a_form_body_that_is_not_utf8_is_a_clean_400(patient_client):
 def test_api_writes_need_the_header_too(patient_client):
     response = patient_client.post("/api/v1/me", json={})
     assert response.status_code == 403
+
+
+def test_a_bearer_header_does_not_excuse_a_cookie_session_from_the_check(patient_client, session):
+    response = patient_client.post("/logout", headers={"Authorization": "Bearer anything"})
+    assert response.status_code == 403
+    assert len(session.exec(select(UserSession)).all()) == 1
+
+
+def test_a_bearer_header_does_not_excuse_an_api_write_either(patient_client, session):
+    cramp = {"client_id": str(uuid.uuid4()), "occurred_at": "2026-11-25T03:10:00+09:00"}
+    response = patient_client.post(
+        "/api/v1/cramps", json=cramp, headers={"Authorization": "Bearer anything"}
+    )
+    assert response.status_code == 403
+    assert session.exec(select(CrampEvent)).all() == []
+
+
+def test_the_app_still_sees_the_authorization_header_after_a_passed_check(app, patient_client):
+    seen: list[str | None] = []
+
+    @app.post("/test-echo-authorization")
+    def echo(request: Request):
+        seen.append(request.headers.get("authorization"))
+        return {}
+
+    response = patient_client.post(
+        "/test-echo-authorization",
+        headers={CSRF_HEADER: csrf_token(patient_client), "Authorization": "Bearer x"},
+    )
+    assert response.status_code == 200
+    assert seen == ["Bearer x"]
