@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from contextvars import ContextVar
+from datetime import UTC, date, datetime, timedelta
 
 
 class SystemClock:
@@ -23,3 +24,9 @@ class TravellingClock:
 
     def __call__(self) -> datetime:
         return datetime.now(UTC) + self._offset
+
+
+# The UTC date the current request is answered on, by the app's clock. Set once per
+# request (app.middleware.RequestDay) so that parameter validators, which cannot
+# reach the app, can still bound dates by "today".
+request_day: ContextVar[date | None] = ContextVar("request_day", default=None)

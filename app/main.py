@@ -8,47 +8,25 @@ from contextlib import asynccontextmanager
 from datetime import datetime
 
 from fastapi import FastAPI
-from starlette.requests import Request
 
 from app import errors
 from app.clock import SystemClock
 from app.config import Environment, Settings, get_settings
 from app.db import ConnectionGate, make_engine
-from app.middleware import GuessLocale, SecurityHeaders
+from app.middleware import (
+    CsrfMiddleware,
+    GuessLocale,
+    LimitBody,
+    RejectNul,
+    RequestDay,
+    SecurityHeaders,
+)
 from app.routes import admin, auth, health, practitioner
 from app.routes import api as api_routes
 from app.routes import patient as patient_routes
-from app.security import Passwords, csrf_protect
+from app.security import Passwords
 from app.static_files import StaticAssets
 from app.templating import STATIC_DIR, RoutePaths, make_templates
-
-
-class CsrfMiddleware:
-    def __init__(self, app, *, settings: Settings) -> None:
-        self.app = csrf_protect(app, settings, self._refuse, self._malformed)
-
-    async def __call__(self, scope, receive, send):
-        await self.app(scope, receive, send)
-
-    @staticmethod
-    async def _answer(scope, send, status: int, **texts: str) -> None:
-        scope = {**scope}
-        scope.setdefault("router", scope["app"].router)
-
-        async def no_body():
-            return {"type": "http.request", "body": b"", "more_body": False}
-
-        request = Request(scope, no_body)
-        response = errors.error_response(request, status, **texts)
-        await response(scope, no_body, send)
-
-    async def _refuse(self, scope, send, _reason) -> None:
-        await self._answer(
-            scope, send, 403, title=errors.FORM_EXPIRED_TITLE, detail=errors.FORM_EXPIRED_DETAIL
-        )
-
-    async def _malformed(self, scope, send) -> None:
-        await self._answer(scope, send, 400)
 
 
 def create_app(
@@ -97,8 +75,12 @@ def create_app(
     app.include_router(admin.router)
     app.include_router(api_routes.router)
 
-    # Added last = runs first: headers wrap everything, even a refused CSRF check.
+    # Added last = runs first: headers wrap everything, even a refused CSRF check;
+    # the body limit holds before anything reads a body.
+    app.add_middleware(RejectNul)
     app.add_middleware(CsrfMiddleware, settings=settings)
+    app.add_middleware(LimitBody)
+    app.add_middleware(RequestDay)
     app.add_middleware(GuessLocale, default=settings.default_locale)
     app.add_middleware(SecurityHeaders, hsts=settings.secure_cookies)
     logging.getLogger("tsuranai").setLevel(logging.INFO)

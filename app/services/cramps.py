@@ -267,9 +267,11 @@ class Cursor:
         stamp, _, number = text.partition("-")
         try:
             moment = datetime.strptime(stamp, "%Y%m%dT%H%M%S%f").replace(tzinfo=UTC)
-            return cls(moment, int(number))
+            entry_id = int(number)
         except ValueError:
             return None
+        # Ids are signed 64-bit in the database; a bigger one would overflow the query.
+        return cls(moment, entry_id) if 0 < entry_id < 2**63 else None
 
 
 def newest_cramps(

@@ -28,6 +28,7 @@ from app.routes.api.diary.common import (
     invalid,
     problem,
 )
+from app.routes.params import EntityId, LocalDate
 from app.services import completions as completion_service
 from app.services.errors import InvalidInput, NotFound
 
@@ -42,8 +43,8 @@ class CompletionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     client_id: uuid.UUID
-    plan_item_id: int = Field(description="The plan item (any version of the routine).")
-    day: date = Field(description="The patient day it belongs to: today or up to 7 days back.")
+    plan_item_id: EntityId = Field(description="The plan item (any version of the routine).")
+    day: LocalDate = Field(description="The patient day it belongs to: today or up to 7 days back.")
     sets: int | None = Field(None, description="Stretches: sets completed.")
     minutes: int | None = Field(None, description="Foot bath, massage, walk: minutes.")
     reps: int | None = Field(None, description="Walk: grip-and-open repetitions.")

@@ -7,7 +7,6 @@ screen; under htmx the same POST answers with the ``tonight`` block.
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Request
@@ -18,6 +17,7 @@ from app import forms
 from app.db import SessionDep
 from app.deps import CurrentPatient, CurrentProfile, NowDep
 from app.i18n import N_
+from app.routes.params import EntityId, LocalDate
 from app.services import completions, tonight
 from app.services import diary as diary_service
 from app.services.errors import InvalidInput
@@ -31,7 +31,7 @@ GUIDE = "patient/guide.html"
 
 class CompletionForm(BaseModel):
     client_id: uuid.UUID
-    day: date
+    day: LocalDate
     # Which page the form is on, so that a mistake is shown where it was made.
     view: Literal["home", "guide"] = "home"
     # Integer fields accept any number here; the service owns the limits.
@@ -41,7 +41,7 @@ class CompletionForm(BaseModel):
 
 
 class UndoForm(BaseModel):
-    day: date
+    day: LocalDate
 
 
 def _home(request, session, patient, profile, now, *, errors=None, error_item=None, status=200):
@@ -98,7 +98,7 @@ def show_guide(
     patient: CurrentPatient,
     profile: CurrentProfile,
     now: NowDep,
-    item_id: int,
+    item_id: EntityId,
 ):
     return _guide(request, session, patient, profile, now, item_id)
 
@@ -110,7 +110,7 @@ def record_completion(
     patient: CurrentPatient,
     profile: CurrentProfile,
     now: NowDep,
-    item_id: int,
+    item_id: EntityId,
     form: forms.FormDataDep,
 ):
     result = forms.validate(CompletionForm, form)
@@ -163,7 +163,7 @@ def undo_completion(
     patient: CurrentPatient,
     profile: CurrentProfile,
     now: NowDep,
-    item_id: int,
+    item_id: EntityId,
     form: forms.FormDataDep,
 ):
     result = forms.validate(UndoForm, form)

@@ -30,6 +30,7 @@ from app.routes.api.diary.common import (
     invalid,
     problem,
 )
+from app.routes.params import LocalDate
 from app.services import checkins as checkin_service
 from app.services.cramps import DuplicateClientId, field_messages
 from app.services.errors import InvalidInput
@@ -43,7 +44,7 @@ class CheckInIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     client_id: uuid.UUID
-    night_of: date = Field(description="The evening the night began on (local date).")
+    night_of: LocalDate = Field(description="The evening the night began on (local date).")
     answer: Answer
     cramp_count: int | None = Field(None, ge=CRAMP_COUNT_MIN, le=CRAMP_COUNT_MAX)
     worst_severity: int | None = Field(None, ge=rules.SEVERITY_MIN, le=rules.SEVERITY_MAX)

@@ -16,6 +16,7 @@ from app import i18n
 from app.errors import TITLES
 from app.forms import field_errors
 from app.i18n import N_
+from app.routes.params import LocalDate
 from app.templating import locale_of
 
 MAX_RANGE_DAYS = 366
@@ -98,5 +99,7 @@ def date_range_problem(start: date, end: date) -> dict[str, i18n.Message] | None
     return None
 
 
-StartDate = Annotated[date, Query(description="First local date, inclusive (YYYY-MM-DD).")]
-EndDate = Annotated[date, Query(description="Last local date, inclusive; at most 366 days on.")]
+StartDate = Annotated[LocalDate, Query(description="First local date, inclusive (YYYY-MM-DD).")]
+EndDate = Annotated[
+    LocalDate, Query(description="Last local date, inclusive; at most 366 days on.")
+]

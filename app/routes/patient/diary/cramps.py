@@ -19,6 +19,7 @@ from app.domain import cramps as rules
 from app.forms import FormDataDep
 from app.i18n import N_, Message
 from app.models import CrampEvent
+from app.routes.params import EntityId
 from app.security import CSRF_FIELD
 from app.services import cramps as cramp_service
 from app.services.cramps import field_messages
@@ -155,7 +156,7 @@ def show_cramp(
     session: SessionDep,
     patient: CurrentPatient,
     profile: CurrentProfile,
-    cramp_id: int,
+    cramp_id: EntityId,
     logged: bool = False,
     saved: bool = False,
 ):
@@ -199,7 +200,7 @@ def update_cramp(
     profile: CurrentProfile,
     now: NowDep,
     form: FormDataDep,
-    cramp_id: int,
+    cramp_id: EntityId,
 ):
     cramp = cramp_service.get_cramp(session, patient_id=patient.id, cramp_id=cramp_id)
     zone = ZoneInfo(cramp.zone)
@@ -231,7 +232,7 @@ def update_cramp(
 
 @router.post("/diary/cramps/{cramp_id}/delete", name="diary.delete_cramp")
 def delete_cramp(
-    request: Request, session: SessionDep, patient: CurrentPatient, now: NowDep, cramp_id: int
+    request: Request, session: SessionDep, patient: CurrentPatient, now: NowDep, cramp_id: EntityId
 ):
     cramp_service.delete_cramp(session, patient_id=patient.id, cramp_id=cramp_id, now=now)
     target = request.url_for("diary.timeline").path

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Request
 from app.db import SessionDep
 from app.deps import CurrentPatient, CurrentProfile, NowDep
 from app.domain import cramps as rules
+from app.routes.params import LocalDate, is_sane_date
 from app.services import insights as insight_service
 from app.services import timeline
 from app.templating import render
@@ -21,9 +22,10 @@ router = APIRouter(include_in_schema=False)
 def _month(text: str | None, today: date) -> date:
     try:
         year, month = (int(part) for part in (text or "").split("-"))
-        return date(year, month, 1)
+        first = date(year, month, 1)
     except ValueError:
         return today.replace(day=1)
+    return first if is_sane_date(first, today) else today.replace(day=1)
 
 
 @router.get("/diary", name="diary.timeline")
@@ -68,7 +70,7 @@ def show_night(
     patient: CurrentPatient,
     profile: CurrentProfile,
     now: NowDep,
-    evening: date,
+    evening: LocalDate,
 ):
     detail = timeline.night_detail(
         session, patient_id=patient.id, profile=profile, evening=evening, now=now
