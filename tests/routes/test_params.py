@@ -14,7 +14,9 @@ from fastapi.testclient import TestClient
 
 from app.routes.params import MAX_ID, latest_date
 from app.security import CSRF_HEADER
+from app.services.accounts import link_care
 from tests.conftest import csrf_token, sign_in
+from tests.factories import NOW
 
 ABSURD = {
     int: ["99999999999999999999", str(MAX_ID + 1), "-1", "0"],
@@ -156,3 +158,12 @@ def test_absurd_ids_and_dates_in_bodies_are_422(patient_client, session):
     checkin = {"client_id": "7b1f6a2e-8c1d-4c55-9c8e-0d1b2c3d4e50", "night_of": "0001-01-01"}
     response = patient_client.post("/api/v1/checkins", json=checkin, headers=headers)
     assert response.status_code == 422
+
+
+def test_a_practitioner_asking_for_an_absurd_month_sees_the_current_one(
+    practitioner_client, practitioner, patient, session
+):
+    link_care(session, practitioner_id=practitioner.id, patient_id=patient.id, now=NOW)
+    for month in ("9999-12", "0001-01"):
+        response = practitioner_client.get(f"/practitioner/patients/{patient.id}?month={month}")
+        assert response.status_code == 200

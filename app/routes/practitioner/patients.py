@@ -12,6 +12,7 @@ from pydantic import BaseModel, StringConstraints
 from app import forms
 from app.db import SessionDep
 from app.deps import CurrentPractitioner, NowDep
+from app.routes.params import EntityId, LocalDate, is_sane_date
 from app.services import casefile, course, notes
 from app.services.errors import InvalidInput
 from app.templating import render
@@ -28,14 +29,15 @@ class NoteForm(BaseModel):
 
 class CourseForm(BaseModel):
     goal: Annotated[str, StringConstraints(max_length=1000)] = ""
-    next_visit: Annotated[date | None, forms.Blank] = None
+    next_visit: Annotated[LocalDate | None, forms.Blank] = None
 
 
 def _month(value: str | None) -> date | None:
     try:
-        return date.fromisoformat(f"{value}-01") if value else None
+        first = date.fromisoformat(f"{value}-01") if value else None
     except ValueError:
         return None
+    return first if first is None or is_sane_date(first) else None
 
 
 def _page(request, session, practitioner, patient_id, now, *, month=None, status=200, **extra):
@@ -58,7 +60,7 @@ def show_patient(
     session: SessionDep,
     practitioner: CurrentPractitioner,
     now: NowDep,
-    patient_id: int,
+    patient_id: EntityId,
     month: str | None = None,
 ):
     return _page(request, session, practitioner, patient_id, now, month=_month(month))
@@ -75,7 +77,7 @@ def add_note(
     session: SessionDep,
     practitioner: CurrentPractitioner,
     now: NowDep,
-    patient_id: int,
+    patient_id: EntityId,
     form: forms.FormDataDep,
 ):
     parsed = forms.validate(NoteForm, form)
@@ -111,7 +113,7 @@ def set_course(
     session: SessionDep,
     practitioner: CurrentPractitioner,
     now: NowDep,
-    patient_id: int,
+    patient_id: EntityId,
     form: forms.FormDataDep,
 ):
     parsed = forms.validate(CourseForm, form)
