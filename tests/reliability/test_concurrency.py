@@ -20,7 +20,7 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, select
 from starlette.requests import Request
 
-from app.db import WRITE_OPTION, get_session, write_session
+from app.db import WRITE_OPTION, WriterQueue, get_session, make_engine, write_session, writer_queue
 from app.main import create_app
 from app.models import LoginAttempt, User, UserSession
 from app.security import CSRF_COOKIE, CSRF_FIELD
@@ -183,7 +183,10 @@ def test_sixteen_browsers_signing_in_at_once_all_succeed(live_server):
 
 def test_writers_that_read_first_are_serialised_not_refused(app):
     """Read-then-write in every transaction: the pattern that fails with "database is
-    locked" when transactions start deferred, because a reader cannot upgrade."""
+    locked" when transactions start deferred, because a reader cannot upgrade. Before
+    the writer queue, a writer polling SQLite's busy handler could lose to the others
+    for the whole run and time out on a busy machine; in the queue it waits only for
+    the writers ahead of it."""
     writers, transactions_each = 16, 25
     seen: list[int] = []
     failures: list[str] = []
@@ -268,17 +271,26 @@ def _writer_thread(engine, outcome: dict) -> threading.Thread:
     return thread
 
 
+def _wait_until(condition, what: str) -> None:
+    deadline = time.monotonic() + STALL_S
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still waiting for {what}")
+        time.sleep(0.001)
+
+
 def test_a_second_writer_waits_for_the_first_and_then_succeeds(database_url):
+    # The second writer's wait is bounded by busy_timeout. The test no longer sleeps a
+    # fixed half second inside that budget and hopes the first commits in what is left
+    # (a busy 2-core machine did not): it commits as soon as the second is queued.
     app = create_app(settings_for(database_url, sqlite_busy_timeout_ms=3000))
     engine = app.state.engine
+    queue = writer_queue(engine)
     outcome: dict = {}
     try:
         with write_session(engine) as first:
             # Only a read: BEGIN IMMEDIATE has taken the write lock all the same.
             count(first, LoginAttempt)
-            second = _writer_thread(engine, outcome)
-            second.join(0.5)
-            assert second.is_alive(), f"the second writer did not wait: {outcome}"
             with Session(engine) as reader:  # WAL: readers are never blocked
                 assert count(reader, LoginAttempt) == 0
             first.add(
@@ -286,9 +298,12 @@ def test_a_second_writer_waits_for_the_first_and_then_succeeds(database_url):
                     email="first@example.test", client_address="t", attempted_at=factories.NOW
                 )
             )
+            second = _writer_thread(engine, outcome)
+            _wait_until(lambda: queue.waiting == 1, "the second writer to queue")
+            assert second.is_alive(), f"the second writer did not wait: {outcome}"
             first.commit()
             first_committed_at = time.monotonic()
-        second.join(5)
+        second.join(DEADLINE_S)
 
         assert "error" not in outcome
         assert outcome["committed_at"] >= first_committed_at
@@ -306,9 +321,59 @@ def test_a_writer_gives_up_with_database_locked_after_the_busy_timeout(database_
         with write_session(engine) as first:
             count(first, LoginAttempt)
             second = _writer_thread(engine, outcome)
-            second.join(5)
+            second.join(DEADLINE_S)
             first.rollback()
 
         assert "database is locked" in outcome["error"]
     finally:
         engine.dispose()
+
+
+def test_a_writer_in_another_process_finds_a_reading_writer_holding_the_lock(database_url):
+    """Another process does not share the queue: SQLite's own lock, taken by BEGIN
+    IMMEDIATE even for a transaction that has only read so far, keeps it out."""
+    app = create_app(settings_for(database_url))
+    engine = app.state.engine
+    elsewhere = make_engine(database_url, busy_timeout_ms=100)
+    outcome: dict = {}
+    try:
+        with write_session(engine) as first:
+            count(first, LoginAttempt)
+            _writer_thread(elsewhere, outcome).join(DEADLINE_S)
+            first.rollback()
+
+        assert "database is locked" in outcome["error"]
+    finally:
+        elsewhere.dispose()
+        engine.dispose()
+
+
+def test_queued_writers_are_admitted_in_the_order_they_came():
+    queue = WriterQueue()
+    admitted: list[int] = []
+    assert queue.acquire(timeout=1)
+
+    def writer(number: int) -> None:
+        assert queue.acquire(timeout=DEADLINE_S)
+        admitted.append(number)
+        queue.release()
+
+    threads = []
+    for number in range(5):
+        threads.append(threading.Thread(target=writer, args=(number,)))
+        threads[-1].start()
+        _wait_until(lambda n=number: queue.waiting == n + 1, f"writer {number} to queue")
+    queue.release()
+    for thread in threads:
+        thread.join(DEADLINE_S)
+
+    assert admitted == [0, 1, 2, 3, 4]
+
+
+def test_a_writer_that_gives_up_leaves_the_queue():
+    queue = WriterQueue()
+    assert queue.acquire(timeout=1)
+    assert queue.acquire(timeout=0.01) is False
+    assert queue.waiting == 0
+    queue.release()
+    assert queue.acquire(timeout=0.01)
