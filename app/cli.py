@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import typer
+from sqlalchemy.exc import OperationalError
 
+from app import i18n
 from app.clock import SystemClock
 from app.config import get_settings
 from app.db import make_engine, write_session
+from app.messages import N_
 from app.models import Role
 from app.security import Passwords
 from app.services import accounts
 from app.services.errors import InvalidInput
+from app.startup import StartupError, check_before_start, unreachable
 
 app = typer.Typer(
     help="Tsuranai: night-time toe cramp self-care for a clinic and its patients.",
@@ -20,13 +27,43 @@ app = typer.Typer(
 )
 
 
-@app.command()
-def migrate() -> None:
-    """Bring the database schema up to date."""
+def _locale() -> str:
+    # The settings may be what failed, so read the language straight from the environment.
+    return i18n.normalise(os.environ.get("TSURANAI_DEFAULT_LOCALE")) or i18n.DEFAULT
+
+
+def _say(message: str, *, err: bool = False) -> None:
+    typer.echo(i18n.translate(_locale(), message), err=err)
+
+
+@contextmanager
+def _refusing_to_start() -> Iterator[None]:
+    """Turn a StartupError into one translated line on stderr and exit code 1."""
+    try:
+        yield
+    except StartupError as error:
+        _say(error.message, err=True)
+        raise typer.Exit(code=1) from None
+
+
+def _migrate(database_url: str) -> None:
     from app.migrate import upgrade
 
-    settings = get_settings()
-    upgrade(settings.database_url)
+    def waiting() -> None:
+        _say(N_("Another migration is running; waiting for it to finish."))
+
+    try:
+        upgrade(database_url, on_wait=waiting)
+    except OperationalError as error:
+        raise unreachable(database_url, error) from None
+
+
+@app.command()
+def migrate() -> None:
+    """Bring the database schema up to date (one migrator at a time)."""
+    with _refusing_to_start():
+        settings = check_before_start()
+        _migrate(settings.database_url)
     typer.echo("Database is up to date.")
 
 
@@ -36,14 +73,25 @@ def serve(
     port: int = typer.Option(8000, help="Port to listen on."),
     workers: int = typer.Option(1, help="Worker processes."),
     proxy_headers: bool = typer.Option(
-        False, help="Trust X-Forwarded-* from --forwarded-allow-ips (behind a proxy)."
+        False,
+        envvar="TSURANAI_PROXY_HEADERS",
+        help="Trust X-Forwarded-* from --forwarded-allow-ips (behind a proxy).",
     ),
-    forwarded_allow_ips: str = typer.Option("127.0.0.1", help="Proxies to trust."),
+    forwarded_allow_ips: str = typer.Option(
+        "127.0.0.1", envvar="TSURANAI_FORWARDED_ALLOW_IPS", help="Proxies to trust."
+    ),
+    run_migrations: bool = typer.Option(
+        False, "--migrate", help="Bring the schema up to date first (safe with several replicas)."
+    ),
 ) -> None:
     """Serve the app with uvicorn."""
     import uvicorn
 
-    get_settings()  # fail now, with the settings' own message, not inside a worker
+    # Fail here, with one clear line, not inside a worker with a traceback.
+    with _refusing_to_start():
+        settings = check_before_start()
+        if run_migrations:
+            _migrate(settings.database_url)
     uvicorn.run(
         "app.main:create_app",
         factory=True,

@@ -10,6 +10,8 @@ from pathlib import Path
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from app.messages import N_
+
 DATA_DIR = Path("data")
 # Values that mean "nobody chose a key": refusing them outside development stops a
 # deployment from signing cookies with a key that is published in our own docs.
@@ -23,7 +25,7 @@ class Environment(StrEnum):
 
 
 class SettingsError(RuntimeError):
-    """The settings cannot run a safe deployment; the message says what to change."""
+    """The settings cannot run a safe deployment; the message (an id) says what to change."""
 
 
 class Settings(BaseSettings):
@@ -58,15 +60,19 @@ class Settings(BaseSettings):
         weak_key = self.secret_key.strip().lower() in PLACEHOLDER_KEYS or len(self.secret_key) < 32
         if self.environment is not Environment.DEVELOPMENT and weak_key:
             raise SettingsError(
-                "TSURANAI_SECRET_KEY must be set to a random value of at least 32 "
-                "characters outside development, e.g. "
-                "python -c 'import secrets; print(secrets.token_urlsafe(48))'"
+                N_(
+                    "TSURANAI_SECRET_KEY must be set to a random value of at least 32 "
+                    "characters outside development, e.g. "
+                    "python -c 'import secrets; print(secrets.token_urlsafe(48))'"
+                )
             )
         weak_hash = self.password_time_cost < 3 or self.password_memory_kib < 65536
         if self.environment is Environment.PRODUCTION and weak_hash:
             raise SettingsError(
-                "Password hashing is weaker than argon2id's recommended minimum "
-                "(time cost 3, 64 MiB); raise TSURANAI_PASSWORD_* in production."
+                N_(
+                    "Password hashing is weaker than argon2id's recommended minimum "
+                    "(time cost 3, 64 MiB); raise TSURANAI_PASSWORD_* in production."
+                )
             )
         return self
 

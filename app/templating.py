@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from babel.dates import format_date, format_datetime, format_time
@@ -20,12 +19,10 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from app import i18n
+from app.resources import STATIC_DIR as STATIC_DIR
+from app.resources import TEMPLATES_DIR as TEMPLATES_DIR
 from app.security import CSRF_FIELD, CSRF_HEADER
 from app.static_files import fingerprint
-
-PROJECT_DIR = Path(__file__).resolve().parent.parent
-TEMPLATES_DIR = PROJECT_DIR / "templates"
-STATIC_DIR = PROJECT_DIR / "static"
 
 
 def locale_of(request: Request) -> str:
