@@ -1,4 +1,4 @@
-"""The ``tsuranai`` command: serve, migrate, create-user, demo."""
+"""The ``tsuranai`` command: serve, migrate, backup, create-user, demo."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import typer
 from sqlalchemy.exc import OperationalError
@@ -101,6 +102,21 @@ def serve(
         proxy_headers=proxy_headers,
         forwarded_allow_ips=forwarded_allow_ips,
     )
+
+
+@app.command()
+def backup(
+    destination: Path = typer.Argument(
+        Path("data/backups"), help="A directory (a time-stamped file goes in it) or a file."
+    ),
+) -> None:
+    """Copy the SQLite database, consistently, while the app runs."""
+    from app.backup import backup as copy_database
+
+    with _refusing_to_start():
+        settings = check_before_start(database=False)
+        target = copy_database(settings.database_url, destination, now=SystemClock()())
+    typer.echo(f"Backed up to {target} ({target.stat().st_size} bytes).")
 
 
 @app.command("create-user")

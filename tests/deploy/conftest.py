@@ -6,9 +6,14 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
+import uvicorn
+from typer.testing import CliRunner
 
+from app.cli import app as cli
+from app.config import get_settings
 from tests.test_postgres import postgres_url as postgres_url
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -34,3 +39,42 @@ def run_cli(*args: str, env: dict[str, str], cwd: Path, timeout: float = 120):
     return subprocess.run(
         [TSURANAI, *args], env=env, cwd=cwd, capture_output=True, text=True, timeout=timeout
     )
+
+
+@pytest.fixture
+def tsuranai(monkeypatch, tmp_path):
+    """Run the CLI in this process with exactly ``env`` as its TSURANAI_* settings."""
+
+    def never_serve(*args, **kwargs):
+        raise AssertionError("serve went past its start-up checks")
+
+    monkeypatch.setattr(uvicorn, "run", never_serve)
+
+    def invoke(*args: str, env: dict[str, str], cwd, input: str | None = None):
+        for name in list(os.environ):
+            if name.startswith("TSURANAI_"):
+                monkeypatch.delenv(name)
+        for name, value in env.items():
+            if name.startswith("TSURANAI_"):
+                monkeypatch.setenv(name, value)
+        monkeypatch.chdir(cwd)
+        get_settings.cache_clear()
+        try:
+            result = CliRunner().invoke(cli, list(args), input=input)
+        finally:
+            get_settings.cache_clear()
+        if result.exception and not isinstance(result.exception, SystemExit):
+            raise result.exception
+        return SimpleNamespace(
+            returncode=result.exit_code, stdout=result.stdout, stderr=result.stderr
+        )
+
+    return invoke
+
+
+def refused(result) -> str:
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    return lines[0]

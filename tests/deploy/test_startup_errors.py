@@ -8,56 +8,12 @@ code and the single line end to end.
 from __future__ import annotations
 
 import os
-from types import SimpleNamespace
 
 import pytest
-import uvicorn
-from typer.testing import CliRunner
 
-from app.cli import app as cli
-from app.config import get_settings
-from tests.deploy.conftest import run_cli
+from tests.deploy.conftest import refused, run_cli
 
 COMMANDS = [["migrate"], ["serve", "--port", "8999"]]
-
-
-@pytest.fixture
-def tsuranai(monkeypatch, tmp_path):
-    """Run the CLI in this process with exactly ``env`` as its TSURANAI_* settings."""
-
-    def never_serve(*args, **kwargs):
-        raise AssertionError("serve went past its start-up checks")
-
-    monkeypatch.setattr(uvicorn, "run", never_serve)
-
-    def invoke(*args: str, env: dict[str, str], cwd):
-        for name in list(os.environ):
-            if name.startswith("TSURANAI_"):
-                monkeypatch.delenv(name)
-        for name, value in env.items():
-            if name.startswith("TSURANAI_"):
-                monkeypatch.setenv(name, value)
-        monkeypatch.chdir(cwd)
-        get_settings.cache_clear()
-        try:
-            result = CliRunner().invoke(cli, list(args))
-        finally:
-            get_settings.cache_clear()
-        if result.exception and not isinstance(result.exception, SystemExit):
-            raise result.exception
-        return SimpleNamespace(
-            returncode=result.exit_code, stdout=result.stdout, stderr=result.stderr
-        )
-
-    return invoke
-
-
-def refused(result) -> str:
-    assert result.returncode == 1, result.stdout + result.stderr
-    assert "Traceback" not in result.stderr
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    return lines[0]
 
 
 def test_the_real_command_refuses_in_one_line_in_the_clinics_language(operator_env, tmp_path):
