@@ -29,14 +29,14 @@ COMPRESSIBLE = frozenset({".css", ".js", ".mjs", ".svg", ".json", ".webmanifest"
 
 
 @lru_cache(maxsize=512)
-def _hash_of(path: Path, mtime_ns: int) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
-
-
 def fingerprint(directory: Path, relative: str) -> str:
-    """The content hash that names this version of a static file in its URL."""
-    path = directory / relative
-    return _hash_of(path, path.stat().st_mtime_ns)
+    """The content hash that names this version of a static file in its URL.
+
+    Read once per process: files change with a deploy, which restarts the app. (In
+    development an edited file keeps its old hash until a restart; its URL then
+    counts as stale and is served fresh, revalidated, never cached for a year.)
+    """
+    return hashlib.sha256((directory / relative).read_bytes()).hexdigest()[:12]
 
 
 @lru_cache(maxsize=256)
