@@ -21,7 +21,7 @@ from app.middleware import (
     RequestDay,
     SecurityHeaders,
 )
-from app.routes import admin, auth, health, practitioner
+from app.routes import admin, auth, health, practitioner, pwa
 from app.routes import api as api_routes
 from app.routes import patient as patient_routes
 from app.security import Passwords
@@ -69,6 +69,7 @@ def create_app(
     errors.install(app)
     app.mount("/static", StaticAssets(directory=STATIC_DIR), name="static")
     app.include_router(health.router)
+    app.include_router(pwa.router)
     app.include_router(auth.router)
     app.include_router(patient_routes.router)
     app.include_router(practitioner.router)
