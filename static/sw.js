@@ -112,5 +112,7 @@ self.addEventListener("message", (event) => {
   const kind = event.data && event.data.type;
   if (kind === "SKIP_WAITING") self.skipWaiting();
   if (kind === "CLEAR_PAGES") event.waitUntil(clearPages());
+  // A page that loaded while the first worker was activating missed clients.claim().
+  if (kind === "CLAIM") event.waitUntil(self.clients.claim());
   if (kind === "VERSION") event.ports[0] && event.ports[0].postMessage(VERSION);
 });

@@ -80,6 +80,15 @@
       // Signed out (or the session ran out): no page of the last account stays cached.
       if (body.dataset.signedIn !== "true") wb.messageSW({ type: "CLEAR_PAGES" });
     });
+    // A page opened while the very first worker was activating is not yet controlled:
+    // ask the worker to take it, so it works offline without a second visit.
+    // (navigator.serviceWorker.ready, not wb.active: the worker may have been
+    // installed by an earlier page, and then workbox-window never sees it activate.)
+    navigator.serviceWorker.ready.then((registration) => {
+      if (!navigator.serviceWorker.controller && registration.active) {
+        registration.active.postMessage({ type: "CLAIM" });
+      }
+    });
     window.tsuranaiWorker = wb;
   }
 

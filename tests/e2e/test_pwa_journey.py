@@ -3,6 +3,8 @@ opens with no signal, and signing out leaves no page behind."""
 
 from __future__ import annotations
 
+import threading
+import time
 from datetime import UTC, datetime
 
 import pytest
@@ -16,8 +18,21 @@ pytestmark = pytest.mark.browser
 EVENING = datetime(2026, 11, 24, 13, 30, tzinfo=UTC)  # 22:30 in Tokyo
 
 
+def _eventually(page, expression: str, timeout: float = 40.0) -> None:
+    # page.wait_for_function evaluates strings, which the strict CSP refuses; poll
+    # with page.evaluate instead (Event.wait: the suite also runs under faketime).
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        state = page.evaluate(
+            "navigator.serviceWorker.getRegistration().then(r => r && [r.installing?.state,"
+            " r.waiting?.state, r.active?.state])"
+        )
+        assert time.monotonic() < deadline, f"never true: {expression}; worker: {state}"
+        threading.Event().wait(0.1)
+
+
 def _controlled(page) -> None:
-    page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=15_000)
+    _eventually(page, "navigator.serviceWorker.controller !== null")
 
 
 def _page_caches(page) -> list[str]:
@@ -74,9 +89,7 @@ def test_signing_out_clears_every_cached_page(live_server, phone):
     phone.wait_for_url(f"{live_server.url}/patient/")
     _controlled(phone)
     phone.reload()
-    phone.wait_for_function(
-        """async () => (await caches.keys()).includes('tsuranai-pages')""", timeout=10_000
-    )
+    _eventually(phone, "caches.keys().then(names => names.includes('tsuranai-pages'))")
     assert _page_caches(phone)
 
     phone.goto(f"{live_server.url}/account")
