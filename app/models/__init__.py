@@ -23,5 +23,7 @@ from app.models.consent import ConsentRecord
 from app.models.diary import CrampEvent, MorningCheckIn
 from app.models.intake import Intake
 from app.models.plan import Completion, HabitSnapshot, PlanItem
+from app.models.pwa import AppSecret, AppSettings, CalendarFeed, NightMode
 from app.models.red_flags import DoctorVisit, FlagReview
+from app.models.reminders import PushSubscription, ReminderDelivery, ReminderSettings
 from app.models.types import UTCDateTime

@@ -3,9 +3,13 @@
 from fastapi import APIRouter, Depends
 
 from app.deps import get_patient
-from app.routes.patient import diary, settings, tonight
+from app.routes.patient import app_settings, diary, settings, tonight
 
-router = APIRouter(prefix="/patient", dependencies=[Depends(get_patient)])
+router = APIRouter(
+    prefix="/patient",
+    dependencies=[Depends(get_patient), Depends(app_settings.apply_theme)],
+)
 router.include_router(tonight.router)
 router.include_router(settings.router)
 router.include_router(diary.router)
+router.include_router(app_settings.router)
