@@ -43,6 +43,7 @@ class Reminder:
     n: int  # which of the routine's reminders that day, from 0
     at_utc: datetime
     at: datetime  # local, in the patient's zone
+    item_id: int | None = None  # the plan item in force (None in pure tests)
 
     @property
     def key(self) -> str:
@@ -91,7 +92,8 @@ def reminders_on(
             instant = instant.replace(second=0, microsecond=0)
             if _in_quiet_hours(rhythm, prefs, day, instant):
                 continue
-            found.append(Reminder(day, routine, n, instant, instant.astimezone(rhythm.zone)))
+            local = instant.astimezone(rhythm.zone)
+            found.append(Reminder(day, routine, n, instant, local, occurrence.item.item_id))
     found.sort(key=lambda r: (r.at_utc, r.routine, r.n))
     return found
 

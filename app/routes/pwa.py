@@ -9,8 +9,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
 from app import i18n
+from app.db import SessionDep
+from app.deps import NowDep
 from app.i18n import N_
 from app.routes import worker
+from app.services import calendar_feed
 from app.templating import locale_of, render
 
 router = APIRouter()
@@ -101,3 +104,18 @@ def show_service_worker(request: Request):
 @router.get("/offline", name="pwa.offline")
 def show_offline(request: Request):
     return render(request, "pwa/offline.html")
+
+
+@router.get("/calendar/{token}.ics", name="pwa.calendar_feed")
+def show_calendar_feed(session: SessionDep, now: NowDep, token: str):
+    # Unknown and replaced tokens are NotFound (404) in the service.
+    return Response(
+        calendar_feed.calendar_for(session, token=token, now=now),
+        media_type="text/calendar; charset=utf-8",
+        headers={
+            "Cache-Control": "private, max-age=3600",
+            "Content-Disposition": 'inline; filename="tsuranai.ics"',
+            # A secret address must not leak through the Referer of a link in an event.
+            "Referrer-Policy": "no-referrer",
+        },
+    )

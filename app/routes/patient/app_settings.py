@@ -9,7 +9,7 @@ from fastapi.responses import RedirectResponse
 from app import forms
 from app.db import SessionDep
 from app.deps import CurrentPatient, CurrentProfile, NowDep
-from app.services import app_settings
+from app.services import app_settings, calendar_feed
 from app.services.errors import InvalidInput
 from app.templating import render
 
@@ -26,12 +26,20 @@ def apply_theme(
     request.state.theme = app_settings.theme_of(session, patient=patient, profile=profile, now=now)
 
 
+def _calendar_urls(request: Request, feed) -> dict | None:
+    if feed is None:
+        return None
+    https = str(request.url_for("pwa.calendar_feed", token=feed.token))
+    return {"https": https, "webcal": "webcal://" + https.split("://", 1)[1]}
+
+
 def _page(request, session, patient, *, values=None, errors=None, saved=None, status=200):
     current = app_settings.app_settings_of(session, patient=patient)
     context = {
         "values": values or {"night_mode": current.night_mode},
         "errors": errors or {},
         "saved": saved,
+        "calendar": _calendar_urls(request, calendar_feed.feed_of(session, actor=patient)),
     }
     return render(request, PAGE, context, block="app_settings", status_code=status)
 
@@ -63,3 +71,9 @@ def save_night_mode(
         )  # fmt: skip
     # A full page load: the new theme changes the whole page.
     return _back(request, "night")
+
+
+@router.post("/settings/calendar", name="pwa.replace_calendar")
+def replace_calendar(request: Request, session: SessionDep, patient: CurrentPatient, now: NowDep):
+    calendar_feed.replace_feed(session, actor=patient, now=now)
+    return _back(request, "calendar")
