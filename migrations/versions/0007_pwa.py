@@ -3,8 +3,8 @@
 Night mode and the first-run welcome per patient; the secret calendar feed; the
 app's own secrets (VAPID); reminder settings, push subscriptions and deliveries.
 
-Revision ID: 0005_pwa
-Revises: 0004_clinic
+Revision ID: 0007_pwa
+Revises: 0006_habits
 Create Date: 2026-11-27 04:43:41.878230
 """
 
@@ -17,8 +17,8 @@ from alembic import op
 import app.models.types
 
 
-revision: str = "0005_pwa"
-down_revision: str | None = "0004_clinic"
+revision: str = "0007_pwa"
+down_revision: str | None = "0006_habits"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
