@@ -1,12 +1,17 @@
 """Turning failures into answers: translated pages for people, JSON under /api/.
 
-Nothing here ever shows a stack trace or SQL; unexpected errors are logged with
-their traceback and answered with a calm, generic page.
+Every error under /api/ has one shape, whatever its status:
+``{"error": <translated title>, "fields": [{"field": ..., "message": <translated>}]}``
+(``fields`` is empty unless particular fields were wrong). Nothing here ever
+shows a stack trace or SQL; unexpected errors are logged with their traceback
+and answered with a calm, generic page.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
+from typing import Any
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
@@ -16,7 +21,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app import i18n
 from app.deps import SignInRequired
-from app.i18n import N_
+from app.forms import field_errors
+from app.i18n import N_, Message
 from app.services.errors import NotAllowed, NotFound
 from app.templating import is_fragment_request, locale_of, render
 
@@ -28,6 +34,8 @@ TITLES = {
     403: N_("This page is not for your account"),
     404: N_("Page not found"),
     405: N_("That action is not available here"),
+    409: N_("That entry id was already used for a different entry"),
+    410: N_("That entry was deleted"),
     413: N_("That is more than we can accept"),
     422: N_("Some of that could not be understood"),
     429: N_("Too many attempts"),
@@ -39,6 +47,8 @@ DETAILS = {
     403: N_("You are signed in, but this page belongs to another kind of account."),
     404: N_("The page may have moved, or the link may be incomplete."),
     405: N_("Please go back and try again."),
+    409: N_("Please go back and try again."),
+    410: N_("Please go back and try again."),
     413: N_("Please send something smaller."),
     422: N_("Please go back, check what you entered and try again."),
     429: N_("Please wait a while before trying again."),
@@ -48,6 +58,53 @@ DETAILS = {
 
 def is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
+
+
+def api_error_body(
+    locale: str,
+    status: int,
+    *,
+    title: str | None = None,
+    fields: Mapping[str, str | Message] | None = None,
+) -> dict[str, Any]:
+    """The one JSON error shape of the API, translated into ``locale``."""
+    title = title or TITLES.get(status, TITLES[500] if status >= 500 else TITLES[400])
+    return {
+        "error": i18n.gettext(locale, title),
+        "fields": [
+            {"field": name, "message": i18n.translate(locale, message)}
+            for name, message in (fields or {}).items()
+        ],
+    }
+
+
+def api_error(
+    request: Request,
+    status: int,
+    *,
+    title: str | None = None,
+    fields: Mapping[str, str | Message] | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    return JSONResponse(
+        api_error_body(locale_of(request), status, title=title, fields=fields),
+        status_code=status,
+        headers=headers,
+    )
+
+
+class _RequestErrors:
+    """A request's validation errors as forms.field_errors reads them: locations
+    without the leading "body", "query" or "path"."""
+
+    def __init__(self, error: RequestValidationError) -> None:
+        self._items = [
+            {**item, "loc": tuple(item["loc"][1:]) if len(item["loc"]) > 1 else item["loc"]}
+            for item in error.errors()
+        ]
+
+    def errors(self) -> list[dict[str, Any]]:
+        return self._items
 
 
 FORM_EXPIRED_TITLE = N_("This form could not be sent")
@@ -64,17 +121,9 @@ def error_response(
     detail: str | None = None,
     headers: dict[str, str] | None = None,
 ):
-    locale = locale_of(request)
     title = title or TITLES.get(status, TITLES[500] if status >= 500 else TITLES[400])
     if is_api(request):
-        return JSONResponse(
-            {
-                "error": i18n.gettext(locale, title),
-                "detail": i18n.gettext(locale, detail or DETAILS.get(status, DETAILS[400])),
-            },
-            status_code=status,
-            headers=headers,
-        )
+        return api_error(request, status, title=title, headers=headers)
     if is_fragment_request(request):
         # htmx swaps error responses too; an error belongs in the page's main area,
         # not inside whatever list or form the request meant to update.
@@ -113,16 +162,7 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError):
         if is_api(request):
-            locale = locale_of(request)
-            return JSONResponse(
-                {
-                    "error": i18n.gettext(locale, TITLES[422]),
-                    "fields": [
-                        {"loc": [str(p) for p in e["loc"]], "type": e["type"]} for e in exc.errors()
-                    ],
-                },
-                status_code=422,
-            )
+            return api_error(request, 422, fields=field_errors(_RequestErrors(exc)))
         return error_response(request, 422)
 
     @app.exception_handler(Exception)

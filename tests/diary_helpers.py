@@ -10,7 +10,6 @@ from sqlmodel import Session
 from app.domain.checkins import AnswerFields
 from app.domain.cramps import CrampDetails
 from app.models import User
-from app.services import accounts
 from app.services import checkins as checkin_service
 from app.services import cramps as cramp_service
 
@@ -24,16 +23,14 @@ def tokyo(y: int, mo: int, d: int, h: int, mi: int = 0) -> datetime:
 def add_cramp(
     session: Session, patient: User, at: datetime, *, now: datetime | None = None, **details
 ):
-    profile = accounts.profile_of(session, patient=patient)
     cramp = cramp_service.log_cramp(
         session,
-        patient_id=patient.id,
-        profile=profile,
+        actor=patient,
         client_id=uuid.uuid4(),
         occurred_at=at,
         details=CrampDetails(**details),
         now=now or at,
-    ).cramp
+    ).entry
     session.commit()  # end the read transaction, so the app under test can write
     return cramp
 
@@ -47,14 +44,12 @@ def add_checkin(
     answered_at: datetime,
     **fields,
 ):
-    profile = accounts.profile_of(session, patient=patient)
     checkin = checkin_service.answer_checkin(
         session,
-        patient_id=patient.id,
-        profile=profile,
+        actor=patient,
         evening=evening,
         fields=AnswerFields(had_cramps=had_cramps, **fields),
         now=answered_at,
-    ).checkin
+    ).entry
     session.commit()
     return checkin

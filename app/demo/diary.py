@@ -145,7 +145,7 @@ def seed_patient(
     # so the home screen asks about it, and no cramp can lie in the future.
     first = today - timedelta(days=DAYS + 1)
     full = routines.evenings_with_full_routine(
-        session, patient_id=patient.id, start=first, end=today - timedelta(days=2)
+        session, actor=patient, patient_id=patient.id, start=first, end=today - timedelta(days=2)
     )
     for offset in range(DAYS):
         evening = first + timedelta(days=offset)

@@ -21,6 +21,7 @@ from app.models.clinic import (
 )
 from app.models.consent import ConsentRecord
 from app.models.diary import CrampEvent, MorningCheckIn
+from app.models.entries import DeletedEntry
 from app.models.intake import Intake
 from app.models.plan import Completion, HabitSnapshot, PlanItem
 from app.models.pwa import AppSecret, AppSettings, CalendarFeed, NightMode

@@ -37,9 +37,8 @@ def _enum_column(kind: type[StrEnum], name: str) -> Column:
 class CrampEvent(SQLModel, table=True):
     """One cramp. Everything but the moment is optional and may be filled in later.
 
-    A deleted entry becomes a tombstone: its details are erased and ``deleted_at``
-    set, and only the UUID and fingerprint stay, so that a late retry from the
-    offline queue cannot bring it back.
+    A deleted cramp leaves only a tombstone (app.models.entries.DeletedEntry), so
+    that a late retry from the offline queue cannot bring it back.
     """
 
     __table_args__ = (
@@ -73,7 +72,6 @@ class CrampEvent(SQLModel, table=True):
     created_fingerprint: str = Field(max_length=64)
     created_at: datetime = Field(sa_type=UTCDateTime)
     updated_at: datetime = Field(sa_type=UTCDateTime)
-    deleted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class MorningCheckIn(SQLModel, table=True):

@@ -78,6 +78,9 @@ class Completion(SQLModel, table=True):
     reps: int | None = None
     glasses: int | None = None
     recorded_at: datetime = Field(sa_type=UTCDateTime)
+    # The hash of the request that created it (app.services.device_entries): the
+    # same UUID sent with another body is refused.
+    created_fingerprint: str = Field(default="", max_length=64)
 
 
 class HabitSnapshot(SQLModel, table=True):

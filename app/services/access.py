@@ -14,7 +14,7 @@ from enum import StrEnum
 from sqlalchemy import Select, exists, false, select
 from sqlmodel import Session
 
-from app.models import CareLink, Role, User
+from app.models import CareLink, PatientProfile, Role, User
 from app.services.errors import NotFound
 
 
@@ -78,3 +78,15 @@ def visible_patient_ids(actor: User, *, purpose: Purpose = Purpose.CARE) -> Sele
         )
         return linked.where(User.is_active) if purpose is Purpose.CARE else linked
     return patients.where(false())
+
+
+def profile_for(
+    session: Session, *, actor: User, patient_id: int, purpose: Purpose = Purpose.CARE
+) -> PatientProfile:
+    """The profile (zone, bedtime, wake time) of a patient ``actor`` may see; the
+    same rule as ``patient_for``, for services that need the patient's rhythm."""
+    patient = patient_for(session, actor=actor, patient_id=patient_id, purpose=purpose)
+    profile = session.scalar(select(PatientProfile).where(PatientProfile.user_id == patient.id))
+    if profile is None:
+        raise NotFound("patient")
+    return profile

@@ -25,8 +25,8 @@ from app.models import (
     User,
 )
 from app.services import access, accounts, audit, course, notes, plan, timeline
-from app.services.cramps import rhythm_of
 from app.services.habits import done_counts
+from app.services.profiles import rhythm_of
 
 WEEKS = 12
 
@@ -120,7 +120,7 @@ def casefile(
     today = now.astimezone(rhythm.zone).date()
     first_week = week_of(last_ended)[0] - timedelta(weeks=WEEKS - 1)
     diary = timeline.load_diary(
-        session, patient_id=patient.id, profile=profile, first=first_week, last=last_ended
+        session, actor=actor, patient_id=patient.id, first=first_week, last=last_ended
     )
     versions = plan.plan_versions(session, patient_id=patient.id)
     done = done_counts(session, patient_id=patient.id, start=first_week, end=today)
@@ -146,6 +146,6 @@ def casefile(
         recent=rate_of(diary.nights_in(recent_first, last_ended), recent_first, last_ended),
         notes=notes.notes_of(session, patient_id=patient.id),
         month=timeline.month_view(
-            session, patient_id=patient.id, profile=profile, month=month or today, now=now
+            session, actor=actor, patient_id=patient.id, month=month or today, now=now
         ),
     )

@@ -1,4 +1,8 @@
-"""Morning check-ins: recording "How was last night?" and finding the one to ask."""
+"""Morning check-ins: recording "How was last night?" and finding the one to ask.
+
+Recording and changing is the acting patient's own; reading goes through the
+access rule (app.services.access), so another patient's night is NotFound.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,6 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from app.domain import checkins as rules
@@ -14,15 +17,13 @@ from app.domain.checkins import AnswerFields, MorningAnswer
 from app.domain.cramps import FUTURE_TOLERANCE
 from app.domain.nights import night_of_cramp, sleep_window_utc
 from app.i18n import N_, Message
-from app.models import MorningCheckIn, PatientProfile
-from app.services.cramps import (
-    DuplicateClientId,
-    cramps_between,
-    fingerprint,
-    logged,
-    rhythm_of,
-)
-from app.services.errors import InvalidInput
+from app.models import MorningCheckIn, PatientProfile, User
+from app.services import access
+from app.services import device_entries as entries
+from app.services.cramps import cramps_between, logged
+from app.services.device_entries import EntryKind, Saved
+from app.services.errors import InvalidInput, NotFound
+from app.services.profiles import rhythm_of
 
 CLOSED = N_(
     "That night can no longer be answered: a check-in is open from early morning "
@@ -37,7 +38,7 @@ def as_answer(row: MorningCheckIn) -> MorningAnswer:
 
 
 def checkin_fingerprint(evening: date, fields: AnswerFields) -> str:
-    return fingerprint(
+    return entries.fingerprint(
         {
             "night_of": evening.isoformat(),
             "had_cramps": fields.had_cramps,
@@ -48,7 +49,7 @@ def checkin_fingerprint(evening: date, fields: AnswerFields) -> str:
     )
 
 
-def checkin_for(session: Session, *, patient_id: int, evening: date) -> MorningCheckIn | None:
+def _night(session: Session, *, patient_id: int, evening: date) -> MorningCheckIn | None:
     return session.exec(
         select(MorningCheckIn).where(
             MorningCheckIn.patient_id == patient_id, MorningCheckIn.night_of == evening
@@ -56,9 +57,17 @@ def checkin_for(session: Session, *, patient_id: int, evening: date) -> MorningC
     ).first()
 
 
+def checkin_for(
+    session: Session, *, actor: User, patient_id: int, evening: date
+) -> MorningCheckIn | None:
+    access.patient_for(session, actor=actor, patient_id=patient_id)
+    return _night(session, patient_id=patient_id, evening=evening)
+
+
 def checkins_between(
-    session: Session, *, patient_id: int, first: date, last: date
+    session: Session, *, actor: User, patient_id: int, first: date, last: date
 ) -> list[MorningCheckIn]:
+    access.patient_for(session, actor=actor, patient_id=patient_id)
     return list(
         session.exec(
             select(MorningCheckIn)
@@ -72,76 +81,119 @@ def checkins_between(
     )
 
 
-@dataclass(frozen=True)
-class Answered:
-    checkin: MorningCheckIn
-    created: bool
-
-
-def answer_checkin(
-    session: Session,
-    *,
-    patient_id: int,
-    profile: PatientProfile,
-    evening: date,
-    fields: AnswerFields,
-    now: datetime,
-    client_id: uuid.UUID | None = None,
-    answered_at: datetime | None = None,
-) -> Answered:
-    """Record or change the answer for the night of ``evening``.
-
-    The answer is accepted while that night's check-in is open at ``answered_at``
-    (when the patient tapped; the offline queue may send it later) which may not be
-    in the future. One answer per night: a second one changes the first. A client
-    UUID already used with a different body raises DuplicateClientId; the same
-    UUID and body return the stored answer unchanged.
-    """
-    print_ = checkin_fingerprint(evening, fields)
-    if client_id is not None:
-        existing = session.exec(
-            select(MorningCheckIn).where(
-                MorningCheckIn.patient_id == patient_id, MorningCheckIn.client_id == client_id
-            )
-        ).first()
-        if existing is not None:
-            if existing.created_fingerprint != print_:
-                raise DuplicateClientId(client_id)
-            return Answered(existing, created=False)
-    answered_at = (answered_at or now).astimezone(UTC)
+def _check_open(profile: PatientProfile, evening: date, answered_at: datetime, now: datetime):
     if answered_at > now.astimezone(UTC) + FUTURE_TOLERANCE:
         raise InvalidInput({"answered_at": Message(N_("That time is in the future."))})
     if not rules.can_answer(rhythm_of(profile), evening, answered_at):
         raise InvalidInput({"night_of": Message(CLOSED)})
-    row = checkin_for(session, patient_id=patient_id, evening=evening)
-    created = row is None
-    if row is None:
-        row = MorningCheckIn(
-            patient_id=patient_id,
-            client_id=client_id or uuid.uuid4(),
-            night_of=evening,
-            zone=profile.time_zone,
-            created_fingerprint=print_,
-            had_cramps=fields.had_cramps,
-            answered_at=answered_at,
-        )
+
+
+def _fill(row: MorningCheckIn, fields: AnswerFields, now: datetime) -> None:
     row.had_cramps = fields.had_cramps
     row.cramp_count = fields.cramp_count if fields.had_cramps else None
     row.worst_severity = fields.worst_severity if fields.had_cramps else None
     row.sleep_disturbance = fields.sleep_disturbance
     row.updated_at = now
-    session.add(row)
-    try:
+
+
+def answer_checkin(
+    session: Session,
+    *,
+    actor: User,
+    evening: date,
+    fields: AnswerFields,
+    now: datetime,
+    client_id: uuid.UUID | None = None,
+    answered_at: datetime | None = None,
+) -> Saved[MorningCheckIn]:
+    """Record or change the acting patient's answer for the night of ``evening``.
+
+    The client UUID follows the one rule for device entries
+    (app.services.device_entries); the form sends none. The answer is accepted
+    while that night's check-in is open at ``answered_at`` (when the patient
+    tapped; the offline queue may send it later), which may not be in the future.
+    One answer per night: an answer under a new UUID for a night already answered
+    changes that answer (``created`` is False).
+    """
+    patient = access.patient_for(session, actor=actor, patient_id=actor.id)
+    profile = access.profile_for(session, actor=actor, patient_id=patient.id)
+    print_ = checkin_fingerprint(evening, fields)
+    client_id = client_id or uuid.uuid4()
+    repeat = entries.repeat_of(
+        session,
+        MorningCheckIn,
+        kind=EntryKind.CHECKIN,
+        patient_id=patient.id,
+        client_id=client_id,
+        fingerprint=print_,
+    )
+    if repeat is not None:
+        return Saved(repeat, created=False)
+    answered_at = (answered_at or now).astimezone(UTC)
+    _check_open(profile, evening, answered_at, now)
+    row = _night(session, patient_id=patient.id, evening=evening)
+    if row is not None:
+        _fill(row, fields, now)
+        session.add(row)
         session.commit()
-    except IntegrityError:
-        # Two devices answered the same night at once: the first answer stands.
-        session.rollback()
-        winner = checkin_for(session, patient_id=patient_id, evening=evening)
-        if winner is None:
-            raise
-        return Answered(winner, created=False)
+        session.refresh(row)
+        return Saved(row, created=False)
+    row = MorningCheckIn(
+        patient_id=patient.id,
+        client_id=client_id,
+        night_of=evening,
+        zone=profile.time_zone,
+        created_fingerprint=print_,
+        had_cramps=fields.had_cramps,
+        answered_at=answered_at,
+    )
+    _fill(row, fields, now)
+    # Two devices answering the same night at once: the first answer stands.
+    return entries.save_new(
+        session,
+        row,
+        kind=EntryKind.CHECKIN,
+        race_winner=lambda: _night(session, patient_id=patient.id, evening=evening),
+    )
+
+
+def own_checkin(session: Session, *, actor: User, client_id: uuid.UUID) -> MorningCheckIn:
+    """One of the acting patient's check-ins by client UUID (EntryGone once deleted)."""
+    patient = access.patient_for(session, actor=actor, patient_id=actor.id)
+    if entries.is_deleted(
+        session, kind=EntryKind.CHECKIN, patient_id=patient.id, client_id=client_id
+    ):
+        raise entries.EntryGone(client_id)
+    row = entries.stored(session, MorningCheckIn, patient_id=patient.id, client_id=client_id)
+    if row is None:
+        raise NotFound("check-in")
+    return row
+
+
+def change_checkin(
+    session: Session,
+    *,
+    actor: User,
+    client_id: uuid.UUID,
+    fields: AnswerFields,
+    now: datetime,
+    answered_at: datetime | None = None,
+) -> MorningCheckIn:
+    """Change an answer, under the same hours as answering it."""
+    row = own_checkin(session, actor=actor, client_id=client_id)
+    profile = access.profile_for(session, actor=actor, patient_id=row.patient_id)
+    _check_open(profile, row.night_of, (answered_at or now).astimezone(UTC), now)
+    _fill(row, fields, now)
+    session.add(row)
+    session.commit()
     session.refresh(row)
-    return Answered(row, created=created)
+    return row
+
+
+def delete_checkin(session: Session, *, actor: User, client_id: uuid.UUID, now: datetime) -> None:
+    """Take an answer back: the night has no record again. Only a tombstone stays."""
+    row = own_checkin(session, actor=actor, client_id=client_id)
+    entries.bury(session, row, kind=EntryKind.CHECKIN, now=now)
 
 
 @dataclass(frozen=True)
@@ -161,9 +213,10 @@ class CheckinCard:
 
 
 def checkin_card(
-    session: Session, *, patient_id: int, profile: PatientProfile, now: datetime
+    session: Session, *, actor: User, patient_id: int, now: datetime
 ) -> CheckinCard | None:
     """The check-in to show now, answered or not, or None outside check-in hours."""
+    profile = access.profile_for(session, actor=actor, patient_id=patient_id)
     rhythm = rhythm_of(profile)
     evening = rules.night_to_ask_about(rhythm, now)
     if evening is None:
@@ -171,13 +224,13 @@ def checkin_card(
     start, end = sleep_window_utc(rhythm, evening)
     night = [
         c
-        for c in cramps_between(session, patient_id=patient_id, start=start, end=end)
+        for c in cramps_between(session, actor=actor, patient_id=patient_id, start=start, end=end)
         if night_of_cramp(logged(c), rhythm) == evening
     ]
     severities = [c.severity for c in night if c.severity is not None]
     return CheckinCard(
         evening,
-        checkin_for(session, patient_id=patient_id, evening=evening),
+        _night(session, patient_id=patient_id, evening=evening),
         cramps_logged=len(night),
         worst_logged=max(severities) if severities else None,
     )

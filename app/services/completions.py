@@ -1,19 +1,19 @@
 """Recording routines done, and taking them back.
 
 One row per occurrence done (one per glass of water), on the patient day it
-belongs to. A repeated submission, with the same client UUID, changes nothing; so
-does a second "done" for an occurrence already done. Bad input stores nothing.
+belongs to. Client UUIDs follow the one rule for device entries
+(app.services.device_entries); a second "done" for an occurrence already done
+changes nothing. Bad input stores nothing. Only the patient records their own
+routines; reading goes through the access rule (app.services.access).
 """
 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import func
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, delete, select
+from sqlmodel import Session, col, select
 
 from app.domain.catalogue import (
     LIMITS,
@@ -25,19 +25,16 @@ from app.domain.catalogue import (
 )
 from app.domain.schedule import day_at, plan_in_force
 from app.i18n import N_, Message
-from app.models import Completion, PatientProfile
-from app.services import habits
+from app.models import Completion, PlanItem, User
+from app.services import access, habits
+from app.services import device_entries as entries
 from app.services import plan as plan_service
+from app.services.device_entries import EntryKind, Saved
 from app.services.errors import InvalidInput, NotFound
+from app.services.profiles import rhythm_of
 
 # How far back a forgotten routine can still be ticked.
 LATE_ENTRY_DAYS = 7
-
-
-@dataclass(frozen=True)
-class Recorded:
-    completion: Completion
-    created: bool  # False when it was a repeat and nothing changed
 
 
 def _check_day(day: date, today: date) -> None:
@@ -72,44 +69,65 @@ def _values(routine: str, dose, given: dict[str, int | None]) -> dict[str, int]:
     return values
 
 
+def completion_fingerprint(item_id: int, day: date, values: dict[str, int | None]) -> str:
+    given = {k: values.get(k) for k in ("sets", "minutes", "reps")}
+    return entries.fingerprint({"plan_item_id": item_id, "day": day.isoformat(), **given})
+
+
+def _item(session: Session, *, patient_id: int, item_id: int) -> PlanItem:
+    row = plan_service.item_of(session, patient_id=patient_id, item_id=item_id)
+    if row is None:
+        raise NotFound("plan item")
+    return row
+
+
+def _today(session: Session, patient: User, now: datetime) -> date:
+    profile = access.profile_for(session, actor=patient, patient_id=patient.id)
+    return day_at(rhythm_of(profile), now)
+
+
 def record_completion(
     session: Session,
     *,
-    patient_id: int,
-    profile: PatientProfile,
+    actor: User,
     item_id: int,
     client_id: uuid.UUID,
     day: date,
     now: datetime,
     values: dict[str, int | None] | None = None,
-) -> Recorded:
-    """Record that the routine of plan item ``item_id`` was done on patient day ``day``.
+) -> Saved[Completion]:
+    """Record that the acting patient did the routine of plan item ``item_id`` on
+    patient day ``day``.
 
     Missing values default to the planned dose (one tap = "I did what the plan
     says"). The day must be today or one of the last seven: nothing in the future.
-    The routine must be switched on in the plan in force that day.
+    The routine must be switched on in the plan in force that day. Each glass of
+    water is its own entry; any other routine is done at most once a day.
     """
-    existing = session.exec(
-        select(Completion).where(
-            Completion.patient_id == patient_id, Completion.client_id == client_id
-        )
-    ).first()
-    if existing is not None:
-        return Recorded(existing, created=False)
-    row = plan_service.item_of(session, patient_id=patient_id, item_id=item_id)
-    if row is None:
-        raise NotFound("plan item")
-    today = day_at(plan_service.rhythm_of(profile), now)
+    patient = access.patient_for(session, actor=actor, patient_id=actor.id)
+    values = values or {}
+    print_ = completion_fingerprint(item_id, day, values)
+    repeat = entries.repeat_of(
+        session,
+        Completion,
+        kind=EntryKind.COMPLETION,
+        patient_id=patient.id,
+        client_id=client_id,
+        fingerprint=print_,
+    )
+    if repeat is not None:
+        return Saved(repeat, created=False)
+    row = _item(session, patient_id=patient.id, item_id=item_id)
+    today = _today(session, patient, now)
     _check_day(day, today)
-    versions = plan_service.plan_versions(session, patient_id=patient_id)
+    versions = plan_service.plan_versions(session, patient_id=patient.id)
     version = next(v for v in plan_in_force(versions, day) if v.routine == row.routine)
     if not version.enabled:
         raise InvalidInput({"day": N_("This routine is not part of your plan on that day.")})
-    fields = _values(row.routine, version.dose, values or {})
+    fields = _values(row.routine, version.dose, values)
     slot = 0
     if row.routine == Routine.WATER:
-        slot = _glasses_on(session, patient_id=patient_id, day=day)
-        if slot >= MAX_GLASSES_A_DAY:
+        if _glasses_on(session, patient_id=patient.id, day=day) >= MAX_GLASSES_A_DAY:
             raise InvalidInput(
                 {
                     "glasses": Message(
@@ -118,59 +136,56 @@ def record_completion(
                     )
                 }
             )
+        # After the number of the last glass, not the count: an undone glass in the
+        # middle leaves a gap.
+        slot = _next_slot(session, patient_id=patient.id, day=day)
     else:
-        done = _done_on(session, patient_id=patient_id, routine=row.routine, day=day)
+        done = _done_on(session, patient_id=patient.id, routine=row.routine, day=day)
         if done is not None:
-            return Recorded(done, created=False)
+            return Saved(done, created=False)
     completion = Completion(
-        patient_id=patient_id,
+        patient_id=patient.id,
         client_id=client_id,
         routine=row.routine,
         day=day,
         slot=slot,
         plan_item_id=version.item_id,
         recorded_at=now,
+        created_fingerprint=print_,
         **fields,
     )
-    session.add(completion)
-    habits.remember(session, patient_id=patient_id, versions=versions, today=today, now=now)
-    try:
-        session.commit()
-    except IntegrityError:
-        # Another request recorded the same submission or occurrence first.
-        session.rollback()
-        again = session.exec(
-            select(Completion).where(
-                Completion.patient_id == patient_id, Completion.client_id == client_id
-            )
-        ).first() or _done_on(session, patient_id=patient_id, routine=row.routine, day=day)
-        if again is None:
-            raise
-        return Recorded(again, created=False)
-    return Recorded(completion, created=True)
+    habits.remember(session, patient_id=patient.id, versions=versions, today=today, now=now)
+    return entries.save_new(
+        session,
+        completion,
+        kind=EntryKind.COMPLETION,
+        race_winner=lambda: (
+            None
+            if row.routine == Routine.WATER
+            else _done_on(session, patient_id=patient.id, routine=row.routine, day=day)
+        ),
+    )
 
 
 def undo_completion(
     session: Session,
     *,
-    patient_id: int,
-    profile: PatientProfile,
+    actor: User,
     item_id: int,
     day: date,
     now: datetime,
 ) -> bool:
-    """Take back today's "done" (for water, the last glass). Only today can be undone,
-    so the record of earlier days stays what it was. False when there was nothing."""
-    row = plan_service.item_of(session, patient_id=patient_id, item_id=item_id)
-    if row is None:
-        raise NotFound("plan item")
-    today = day_at(plan_service.rhythm_of(profile), now)
-    if day != today:
+    """Take back today's "done" (for water, the last glass), from the home screen. Only
+    today can be undone there, so the record of earlier days stays what it was. False
+    when there was nothing."""
+    patient = access.patient_for(session, actor=actor, patient_id=actor.id)
+    row = _item(session, patient_id=patient.id, item_id=item_id)
+    if day != _today(session, patient, now):
         raise InvalidInput({"day": N_("Only today's routines can be undone.")})
     last = session.exec(
         select(Completion)
         .where(
-            Completion.patient_id == patient_id,
+            Completion.patient_id == patient.id,
             Completion.routine == row.routine,
             Completion.day == day,
         )
@@ -178,9 +193,26 @@ def undo_completion(
     ).first()
     if last is None:
         return False
-    session.exec(delete(Completion).where(col(Completion.id) == last.id))
-    session.commit()
+    entries.bury(session, last, kind=EntryKind.COMPLETION, now=now)
     return True
+
+
+def delete_completion(
+    session: Session, *, actor: User, client_id: uuid.UUID, now: datetime
+) -> None:
+    """Take back one entry by its client UUID (the offline queue's undo), while its day
+    could still be recorded: today or one of the last seven days. A deleted entry's
+    UUID raises EntryGone; one that is not the patient's, NotFound."""
+    patient = access.patient_for(session, actor=actor, patient_id=actor.id)
+    if entries.is_deleted(
+        session, kind=EntryKind.COMPLETION, patient_id=patient.id, client_id=client_id
+    ):
+        raise entries.EntryGone(client_id)
+    row = entries.stored(session, Completion, patient_id=patient.id, client_id=client_id)
+    if row is None:
+        raise NotFound("completion")
+    _check_day(row.day, _today(session, patient, now))
+    entries.bury(session, row, kind=EntryKind.COMPLETION, now=now)
 
 
 def _done_on(session: Session, *, patient_id: int, routine: str, day: date) -> Completion | None:
@@ -205,10 +237,22 @@ def _glasses_on(session: Session, *, patient_id: int, day: date) -> int:
     ).one()
 
 
+def _next_slot(session: Session, *, patient_id: int, day: date) -> int:
+    last = session.exec(
+        select(func.max(Completion.slot)).where(
+            Completion.patient_id == patient_id,
+            Completion.routine == Routine.WATER.value,
+            Completion.day == day,
+        )
+    ).one()
+    return 0 if last is None else last + 1
+
+
 def completions_between(
-    session: Session, *, patient_id: int, start: date, end: date
+    session: Session, *, actor: User, patient_id: int, start: date, end: date
 ) -> list[Completion]:
     """The patient's completions on patient days ``start``..``end`` inclusive."""
+    access.patient_for(session, actor=actor, patient_id=patient_id)
     return list(
         session.exec(
             select(Completion)

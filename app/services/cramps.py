@@ -1,15 +1,17 @@
-"""Logging, changing and removing cramps, always scoped to the patient who logged them."""
+"""Logging, changing and removing cramps; reading them back for whoever may see them.
+
+Every function takes the acting user and goes through the access rule
+(app.services.access): a patient logs and changes their own cramps; anyone the
+rule lets see a patient may read theirs. Another patient's cramp is NotFound.
+"""
 
 from __future__ import annotations
 
-import hashlib
-import json
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from app.domain.cramps import (
@@ -17,7 +19,6 @@ from app.domain.cramps import (
     SITE_LABELS,
     CrampDetails,
     DurationPreset,
-    FieldError,
     Foot,
     LoggedCramp,
     Site,
@@ -26,47 +27,30 @@ from app.domain.cramps import (
     check_occurred_at,
 )
 from app.domain.nights import night_of_cramp
-from app.domain.rhythm import Rhythm
 from app.i18n import N_, Message
-from app.models import CrampEvent, PatientProfile
-from app.services.errors import InvalidInput, NotFound
+from app.models import CrampEvent, PatientProfile, User
+from app.services import access
+from app.services import device_entries as entries
+from app.services.device_entries import EntryKind, Saved
+from app.services.errors import InvalidInput, NotFound, field_messages
+from app.services.profiles import rhythm_of
 
-# A second tap of the same "Cramp now" form within this time is the same cramp
-# (a double tap, a resubmitted form); later, a page restored from the back-forward
-# cache is a new cramp that happens to carry an old form.
+# A second tap of the same "Cramp now" form within this time, with the same details,
+# is the same cramp (a double tap, a resubmitted form). Anything else carrying an
+# old form's UUID (a page restored from the back-forward cache, tapped later) is a
+# new cramp.
 REPEAT_WINDOW = timedelta(minutes=2)
 PAGE_SIZE = 20
 
 
-class DuplicateClientId(Exception):
-    """The client's UUID is already taken by an entry made from a different body."""
-
-
-def rhythm_of(profile: PatientProfile) -> Rhythm:
-    return Rhythm(profile.bedtime, profile.wake_time, ZoneInfo(profile.time_zone))
-
-
-def field_messages(errors: list[FieldError]) -> dict[str, Message]:
-    """Domain field errors as the message ids forms and the API show (first per field)."""
-    messages: dict[str, Message] = {}
-    for error in errors:
-        messages.setdefault(error.field, Message(error.message, **dict(error.params)))
-    return messages
-
-
-def fingerprint(payload: dict) -> str:
-    """A stable hash of a request's meaning: key order and spacing do not matter."""
-    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)
-    return hashlib.sha256(canonical.encode()).hexdigest()
-
-
 def cramp_fingerprint(occurred_at: datetime, details: CrampDetails) -> str:
-    return fingerprint(
-        {"occurred_at": occurred_at.astimezone(UTC).isoformat(), **_columns(details)}
+    return entries.fingerprint(
+        {"occurred_at": occurred_at.astimezone(UTC).isoformat(), **column_values(details)}
     )
 
 
-def _columns(details: CrampDetails) -> dict:
+def column_values(details: CrampDetails) -> dict:
+    """A cramp's details as stored (and as the API's fields name them)."""
     return {
         "foot": details.foot,
         "sites": [s.value for s in Site if s in details.sites],
@@ -113,82 +97,119 @@ def logged(cramp: CrampEvent) -> LoggedCramp:
     return LoggedCramp(cramp.id, cramp.occurred_at, ZoneInfo(cramp.zone), details_of(cramp))
 
 
-@dataclass(frozen=True)
-class Logged:
-    cramp: CrampEvent
-    created: bool
+def _own(session: Session, actor: User) -> User:
+    """The patient whose diary ``actor`` writes in: only a patient writes their own."""
+    return access.patient_for(session, actor=actor, patient_id=actor.id)
 
 
-def _by_client_id(session: Session, patient_id: int, client_id: uuid.UUID) -> CrampEvent | None:
-    return session.exec(
-        select(CrampEvent).where(
-            CrampEvent.patient_id == patient_id, CrampEvent.client_id == client_id
-        )
-    ).first()
+def _profile(session: Session, patient: User) -> PatientProfile:
+    return access.profile_for(session, actor=patient, patient_id=patient.id)
+
+
+def _form_repeat(
+    session: Session, *, patient_id: int, client_id: uuid.UUID, details: CrampDetails, now: datetime
+) -> CrampEvent | None:
+    """The cramp a "Cramp now" form already logged, when this submission repeats it:
+    the same details within REPEAT_WINDOW of the first. None otherwise."""
+    earlier = entries.stored(session, CrampEvent, patient_id=patient_id, client_id=client_id)
+    if earlier is None or now - earlier.created_at > REPEAT_WINDOW:
+        return None
+    return earlier if details_of(earlier) == details else None
+
+
+def _form_client_id(session: Session, *, patient_id: int, client_id: uuid.UUID) -> uuid.UUID:
+    """The form's UUID when it is unused, else a fresh one: an HTML form is never a
+    retry of an entry made earlier (the offline queue uses the API)."""
+    used = entries.stored(
+        session, CrampEvent, patient_id=patient_id, client_id=client_id
+    ) or entries.is_deleted(
+        session, kind=EntryKind.CRAMP, patient_id=patient_id, client_id=client_id
+    )
+    return uuid.uuid4() if used else client_id
 
 
 def log_cramp(
     session: Session,
     *,
-    patient_id: int,
-    profile: PatientProfile,
+    actor: User,
     client_id: uuid.UUID,
     occurred_at: datetime,
     details: CrampDetails,
     now: datetime,
     from_form: bool = False,
-) -> Logged:
-    """Record a cramp once per client UUID.
+) -> Saved[CrampEvent]:
+    """Record a cramp in the acting patient's diary, once per client UUID
+    (app.services.device_entries). The moment must lie between 60 days back and 5
+    minutes ahead.
 
-    Sending the same UUID and body again changes nothing and returns the entry; the
-    same UUID with another body raises DuplicateClientId. A form resubmitted within
-    two minutes is the same cramp whatever its body (a double tap at 3 a.m. is not
-    two cramps); an older form's UUID gets a fresh one. The moment must lie between
-    60 days back and 5 minutes ahead.
+    From an HTML form, a second submission with the same UUID and details within
+    two minutes is the same cramp (a double tap at 3 a.m. is not two cramps); any
+    other submission carrying a used UUID is a new cramp.
     """
+    patient = _own(session, actor)
+    if from_form:
+        repeat = _form_repeat(
+            session, patient_id=patient.id, client_id=client_id, details=details, now=now
+        )
+        if repeat is not None:
+            return Saved(repeat, created=False)
+        client_id = _form_client_id(session, patient_id=patient.id, client_id=client_id)
     print_ = cramp_fingerprint(occurred_at, details)
-    existing = _by_client_id(session, patient_id, client_id)
-    if existing is not None:
-        if from_form:
-            if now - existing.created_at <= REPEAT_WINDOW and existing.deleted_at is None:
-                return Logged(existing, created=False)
-            client_id = uuid.uuid4()
-        elif existing.created_fingerprint == print_:
-            return Logged(existing, created=False)
-        else:
-            raise DuplicateClientId(client_id)
+    repeat = entries.repeat_of(
+        session,
+        CrampEvent,
+        kind=EntryKind.CRAMP,
+        patient_id=patient.id,
+        client_id=client_id,
+        fingerprint=print_,
+    )
+    if repeat is not None:
+        return Saved(repeat, created=False)
     if problem := check_occurred_at(occurred_at, now=now):
         raise InvalidInput(field_messages([problem]))
     cramp = CrampEvent(
-        patient_id=patient_id,
+        patient_id=patient.id,
         client_id=client_id,
         occurred_at=occurred_at.astimezone(UTC),
-        zone=profile.time_zone,
+        zone=_profile(session, patient).time_zone,
         created_fingerprint=print_,
         created_at=now,
         updated_at=now,
-        **_columns(details),
+        **column_values(details),
     )
-    session.add(cramp)
-    try:
-        session.commit()
-    except IntegrityError:
-        # Another request with the same UUID won the race; answer as a repeat.
-        session.rollback()
-        winner = _by_client_id(session, patient_id, client_id)
-        if winner is None:
-            raise
-        if winner.created_fingerprint != print_ and not from_form:
-            raise DuplicateClientId(client_id) from None
-        return Logged(winner, created=False)
-    session.refresh(cramp)
-    return Logged(cramp, created=True)
+    return entries.save_new(session, cramp, kind=EntryKind.CRAMP)
 
 
-def get_cramp(session: Session, *, patient_id: int, cramp_id: int) -> CrampEvent:
-    """The patient's own, undeleted cramp; anyone else's id is simply not found."""
+def get_cramp(session: Session, *, actor: User, cramp_id: int) -> CrampEvent:
+    """A cramp of a patient ``actor`` may see; any other id is simply not found."""
     cramp = session.get(CrampEvent, cramp_id)
-    if cramp is None or cramp.patient_id != patient_id or cramp.deleted_at is not None:
+    if cramp is None:
+        raise NotFound("cramp")
+    access.patient_for(session, actor=actor, patient_id=cramp.patient_id)
+    return cramp
+
+
+def own_cramp(
+    session: Session,
+    *,
+    actor: User,
+    cramp_id: int | None = None,
+    client_id: uuid.UUID | None = None,
+) -> CrampEvent:
+    """One of the acting patient's own cramps, by id or by client UUID.
+
+    A deleted cramp's UUID raises EntryGone; anything else not theirs is NotFound.
+    """
+    patient = _own(session, actor)
+    if client_id is not None:
+        if entries.is_deleted(
+            session, kind=EntryKind.CRAMP, patient_id=patient.id, client_id=client_id
+        ):
+            raise entries.EntryGone(client_id)
+        cramp = entries.stored(session, CrampEvent, patient_id=patient.id, client_id=client_id)
+    else:
+        cramp = session.get(CrampEvent, cramp_id) if cramp_id is not None else None
+    if cramp is None or cramp.patient_id != patient.id:
         raise NotFound("cramp")
     return cramp
 
@@ -196,21 +217,23 @@ def get_cramp(session: Session, *, patient_id: int, cramp_id: int) -> CrampEvent
 def update_cramp(
     session: Session,
     *,
-    patient_id: int,
-    cramp_id: int,
+    actor: User,
     occurred_at: datetime,
     details: CrampDetails,
     now: datetime,
+    cramp_id: int | None = None,
+    client_id: uuid.UUID | None = None,
 ) -> CrampEvent:
-    """Change a cramp's details or time. A changed time must pass the same window as a
-    new one; an unchanged old time stays valid even past 60 days."""
-    cramp = get_cramp(session, patient_id=patient_id, cramp_id=cramp_id)
+    """Change one of the acting patient's cramps (by id or client UUID). A changed time
+    must pass the same window as a new one; an unchanged old time stays valid even
+    past 60 days."""
+    cramp = own_cramp(session, actor=actor, cramp_id=cramp_id, client_id=client_id)
     if occurred_at.astimezone(UTC) != cramp.occurred_at and (
         problem := check_occurred_at(occurred_at, now=now)
     ):
         raise InvalidInput(field_messages([problem]))
     cramp.occurred_at = occurred_at.astimezone(UTC)
-    for name, value in _columns(details).items():
+    for name, value in column_values(details).items():
         setattr(cramp, name, value)
     cramp.updated_at = now
     session.add(cramp)
@@ -219,29 +242,30 @@ def update_cramp(
     return cramp
 
 
-def delete_cramp(session: Session, *, patient_id: int, cramp_id: int, now: datetime) -> None:
-    """Erase a cramp. Only a tombstone (UUID and fingerprint) stays, so that the offline
-    queue sending it again cannot bring it back."""
-    cramp = get_cramp(session, patient_id=patient_id, cramp_id=cramp_id)
-    for name, value in _columns(CrampDetails()).items():
-        setattr(cramp, name, value)
-    cramp.occurred_at = now
-    cramp.deleted_at = now
-    cramp.updated_at = now
-    session.add(cramp)
-    session.commit()
+def delete_cramp(
+    session: Session,
+    *,
+    actor: User,
+    now: datetime,
+    cramp_id: int | None = None,
+    client_id: uuid.UUID | None = None,
+) -> None:
+    """Erase one of the acting patient's cramps (by id or client UUID). Only a tombstone
+    stays, so that the offline queue sending it again cannot bring it back."""
+    cramp = own_cramp(session, actor=actor, cramp_id=cramp_id, client_id=client_id)
+    entries.bury(session, cramp, kind=EntryKind.CRAMP, now=now)
 
 
 def cramps_between(
-    session: Session, *, patient_id: int, start: datetime, end: datetime
+    session: Session, *, actor: User, patient_id: int, start: datetime, end: datetime
 ) -> list[CrampEvent]:
     """The patient's cramps with start <= occurred_at < end, oldest first."""
+    access.patient_for(session, actor=actor, patient_id=patient_id)
     return list(
         session.exec(
             select(CrampEvent)
             .where(
                 CrampEvent.patient_id == patient_id,
-                col(CrampEvent.deleted_at).is_(None),
                 CrampEvent.occurred_at >= start.astimezone(UTC),
                 CrampEvent.occurred_at < end.astimezone(UTC),
             )
@@ -275,12 +299,16 @@ class Cursor:
 
 
 def newest_cramps(
-    session: Session, *, patient_id: int, before: Cursor | None, limit: int = PAGE_SIZE
+    session: Session,
+    *,
+    actor: User,
+    patient_id: int,
+    before: Cursor | None,
+    limit: int = PAGE_SIZE,
 ) -> tuple[list[CrampEvent], Cursor | None]:
     """One page of the patient's cramps, newest first, and the cursor of the next page."""
-    query = select(CrampEvent).where(
-        CrampEvent.patient_id == patient_id, col(CrampEvent.deleted_at).is_(None)
-    )
+    access.patient_for(session, actor=actor, patient_id=patient_id)
+    query = select(CrampEvent).where(CrampEvent.patient_id == patient_id)
     if before is not None:
         query = query.where(
             (col(CrampEvent.occurred_at) < before.occurred_at)

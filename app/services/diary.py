@@ -13,7 +13,7 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from app.models import PatientProfile
+from app.models import User
 from app.services.checkins import CheckinCard, checkin_card
 
 
@@ -24,10 +24,8 @@ class DiaryHome:
     checkin: CheckinCard | None
 
 
-def home_cards(
-    session: Session, *, patient_id: int, profile: PatientProfile, now: datetime
-) -> DiaryHome:
+def home_cards(session: Session, *, actor: User, patient_id: int, now: datetime) -> DiaryHome:
     return DiaryHome(
         cramp_client_id=uuid.uuid4(),
-        checkin=checkin_card(session, patient_id=patient_id, profile=profile, now=now),
+        checkin=checkin_card(session, actor=actor, patient_id=patient_id, now=now),
     )

@@ -7,12 +7,10 @@ Rows are versions (see app.models.plan); this module turns them into the domain'
 from __future__ import annotations
 
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
 from app.domain.catalogue import CATALOGUE, default_plan
-from app.domain.rhythm import Rhythm
 from app.domain.schedule import (
     Anchor,
     Cadence,
@@ -23,10 +21,7 @@ from app.domain.schedule import (
     day_at,
 )
 from app.models import PatientProfile, PlanItem, User
-
-
-def rhythm_of(profile: PatientProfile) -> Rhythm:
-    return Rhythm(profile.bedtime, profile.wake_time, ZoneInfo(profile.time_zone))
+from app.services.profiles import rhythm_of
 
 
 def _weekday_bits(weekdays: frozenset[int]) -> int:

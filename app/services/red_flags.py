@@ -30,8 +30,9 @@ from app.models import (
 )
 from app.services import access
 from app.services.checkins import as_answer
-from app.services.cramps import logged, rhythm_of
+from app.services.cramps import logged
 from app.services.intake import answers_of
+from app.services.profiles import rhythm_of
 
 # Enough history for every rule's window, plus two days for time zones.
 LOOKBACK = timedelta(
@@ -104,7 +105,6 @@ def _load(session: Session, ids_query, *, now: datetime) -> dict[int, PatientFla
     for c in session.exec(
         select(CrampEvent).where(
             col(CrampEvent.patient_id).in_(ids_query),
-            col(CrampEvent.deleted_at).is_(None),
             CrampEvent.occurred_at >= since.astimezone(UTC),
         )
     ):

@@ -14,16 +14,18 @@ from datetime import date, timedelta
 from sqlmodel import Session
 
 from app.domain.adherence import evening_routines_due, full_evening
+from app.models import User
+from app.services import access, habits
 from app.services import completions as completion_service
-from app.services import habits
 from app.services import plan as plan_service
 
 
 def evenings_with_full_routine(
-    session: Session, *, patient_id: int, start: date, end: date
+    session: Session, *, actor: User, patient_id: int, start: date, end: date
 ) -> set[date]:
     """Evenings in ``start``..``end`` (inclusive) on which every evening routine due
     was done."""
+    access.patient_for(session, actor=actor, patient_id=patient_id)
     versions = plan_service.plan_versions(session, patient_id=patient_id)
     log = habits.done_counts(session, patient_id=patient_id, start=start, end=end)
     found = set()
@@ -61,11 +63,14 @@ class EveningSummary:
         return bool(self.routines) and self.done_count == self.due_count
 
 
-def evening_summary(session: Session, *, patient_id: int, evening: date) -> EveningSummary:
+def evening_summary(
+    session: Session, *, actor: User, patient_id: int, evening: date
+) -> EveningSummary:
     """The evening routines due on ``evening`` and which were done, with their values."""
+    access.patient_for(session, actor=actor, patient_id=patient_id)
     versions = plan_service.plan_versions(session, patient_id=patient_id)
     rows = completion_service.completions_between(
-        session, patient_id=patient_id, start=evening, end=evening
+        session, actor=actor, patient_id=patient_id, start=evening, end=evening
     )
     by_routine = {row.routine: row for row in rows}
     routines = []

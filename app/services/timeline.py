@@ -1,5 +1,9 @@
 """The diary read back: a month of nights, one night in detail, a year at a glance,
-and the newest-first list of entries. Queries only; nothing here writes."""
+and the newest-first list of entries. Queries only; nothing here writes.
+
+Each takes the acting user and the patient whose diary it is; the access rule
+(app.services.access) decides, so a practitioner's pages call the same functions.
+"""
 
 from __future__ import annotations
 
@@ -16,11 +20,12 @@ from app.domain.insights import NightRate, rate_of
 from app.domain.nights import Diary, Night, build_diary, last_night, night_of_cramp
 from app.domain.rhythm import local_datetime
 from app.i18n import Message
-from app.models import CrampEvent, MorningCheckIn, PatientProfile
+from app.models import CrampEvent, MorningCheckIn, User
+from app.services import access, routines
 from app.services import cramps as cramp_service
-from app.services import routines
 from app.services.checkins import as_answer, checkin_for, checkins_between
-from app.services.cramps import Cursor, logged, rhythm_of
+from app.services.cramps import Cursor, logged
+from app.services.profiles import rhythm_of
 from app.services.routines import EveningSummary
 
 MONTHS_BACK = 24  # how far the calendar pages back
@@ -28,15 +33,16 @@ MONTHS_BACK = 24  # how far the calendar pages back
 QUERY_PADDING = timedelta(days=2)
 
 
-def load_diary(
-    session: Session, *, patient_id: int, profile: PatientProfile, first: date, last: date
-) -> Diary:
+def load_diary(session: Session, *, actor: User, patient_id: int, first: date, last: date) -> Diary:
     """Nights first..last and daytime cramps on those dates, from the database."""
+    profile = access.profile_for(session, actor=actor, patient_id=patient_id)
     zone = ZoneInfo(profile.time_zone)
     start = local_datetime(first, time(0, 0), zone) - QUERY_PADDING
     end = local_datetime(last + timedelta(days=1), time(0, 0), zone) + QUERY_PADDING
-    rows = cramp_service.cramps_between(session, patient_id=patient_id, start=start, end=end)
-    answers = checkins_between(session, patient_id=patient_id, first=first, last=last)
+    rows = cramp_service.cramps_between(
+        session, actor=actor, patient_id=patient_id, start=start, end=end
+    )
+    answers = checkins_between(session, actor=actor, patient_id=patient_id, first=first, last=last)
     return build_diary(
         first=first,
         last=last,
@@ -98,18 +104,18 @@ class MonthView:
 
 
 def month_view(
-    session: Session, *, patient_id: int, profile: PatientProfile, month: date, now: datetime
+    session: Session, *, actor: User, patient_id: int, month: date, now: datetime
 ) -> MonthView:
     """The calendar of ``month``: every night cramp-free, with cramps, no record, or
     still to come; daytime cramps marked on their dates. Totals count only nights
     that have ended."""
-    rhythm = rhythm_of(profile)
+    rhythm = rhythm_of(access.profile_for(session, actor=actor, patient_id=patient_id))
     today = now.astimezone(rhythm.zone).date()
     latest = first_of_month(today)
     month = min(max(first_of_month(month), add_months(latest, -MONTHS_BACK)), latest)
     last_ended = last_night(now, rhythm)
     diary = load_diary(
-        session, patient_id=patient_id, profile=profile, first=month, last=month_end(month)
+        session, actor=actor, patient_id=patient_id, first=month, last=month_end(month)
     )
     weeks: list[list[DayCell | None]] = []
     for week in calendar.Calendar(firstweekday=calendar.SUNDAY).monthdatescalendar(
@@ -158,21 +164,23 @@ class NightDetail:
 def night_detail(
     session: Session,
     *,
+    actor: User,
     patient_id: int,
-    profile: PatientProfile,
     evening: date,
     now: datetime,
 ) -> NightDetail:
     """The night of ``evening`` (its cramps and check-in) and the daytime cramps of that
     date, with the routines of that evening when the plan can tell them."""
+    profile = access.profile_for(session, actor=actor, patient_id=patient_id)
     rhythm = rhythm_of(profile)
-    diary = load_diary(session, patient_id=patient_id, profile=profile, first=evening, last=evening)
+    diary = load_diary(session, actor=actor, patient_id=patient_id, first=evening, last=evening)
     night = diary.night(evening)
     night_ids = {c.id for c in night.cramps}
     day_ids = {c.id for c in diary.daytime.get(evening, ())}
     zone = ZoneInfo(profile.time_zone)
     rows = cramp_service.cramps_between(
         session,
+        actor=actor,
         patient_id=patient_id,
         start=local_datetime(evening, time(0, 0), zone) - QUERY_PADDING,
         end=local_datetime(evening + timedelta(days=1), time(0, 0), zone) + QUERY_PADDING,
@@ -182,10 +190,12 @@ def night_detail(
         night=night,
         cramps=[Entry(r, evening) for r in rows if r.id in night_ids],
         daytime=[Entry(r, None) for r in rows if r.id in day_ids],
-        checkin=checkin_for(session, patient_id=patient_id, evening=evening),
+        checkin=checkin_for(session, actor=actor, patient_id=patient_id, evening=evening),
         can_answer=checkin_rules.can_answer(rhythm, evening, now),
         upcoming=evening > last_night(now, rhythm) and not night.is_recorded,
-        routines=routines.evening_summary(session, patient_id=patient_id, evening=evening),
+        routines=routines.evening_summary(
+            session, actor=actor, patient_id=patient_id, evening=evening
+        ),
     )
 
 
@@ -202,15 +212,15 @@ class MonthSummary:
 
 
 def year_overview(
-    session: Session, *, patient_id: int, profile: PatientProfile, now: datetime
+    session: Session, *, actor: User, patient_id: int, now: datetime
 ) -> list[MonthSummary]:
     """The last twelve months, oldest first, counting only nights that have ended."""
-    rhythm = rhythm_of(profile)
+    rhythm = rhythm_of(access.profile_for(session, actor=actor, patient_id=patient_id))
     last_ended = last_night(now, rhythm)
     today = now.astimezone(rhythm.zone).date()
     latest = first_of_month(today)
     first = add_months(latest, -11)
-    diary = load_diary(session, patient_id=patient_id, profile=profile, first=first, last=today)
+    diary = load_diary(session, actor=actor, patient_id=patient_id, first=first, last=today)
     summaries = []
     for offset in range(12):
         month = add_months(first, offset)
@@ -235,14 +245,12 @@ class EntryPage:
     next_cursor: str | None
 
 
-def entry_page(
-    session: Session, *, patient_id: int, profile: PatientProfile, cursor: str | None
-) -> EntryPage:
+def entry_page(session: Session, *, actor: User, patient_id: int, cursor: str | None) -> EntryPage:
     """One page of cramp entries, newest first, each with the night it belongs to."""
     rows, following = cramp_service.newest_cramps(
-        session, patient_id=patient_id, before=Cursor.decode(cursor)
+        session, actor=actor, patient_id=patient_id, before=Cursor.decode(cursor)
     )
-    rhythm = rhythm_of(profile)
+    rhythm = rhythm_of(access.profile_for(session, actor=actor, patient_id=patient_id))
     return EntryPage(
         entries=[Entry(r, night_of_cramp(logged(r), rhythm)) for r in rows],
         next_cursor=following.encode() if following else None,

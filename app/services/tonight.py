@@ -26,9 +26,9 @@ from app.domain.schedule import (
     weekly_goals,
 )
 from app.domain.strength import as_percent
-from app.models import Completion, PatientProfile
+from app.models import Completion, User
+from app.services import access, habits
 from app.services import completions as completion_service
-from app.services import habits
 from app.services import plan as plan_service
 from app.services.errors import NotFound
 
@@ -134,9 +134,9 @@ def _view(
     )
 
 
-def tonight_for(session: Session, *, patient_id: int, profile: PatientProfile, now: datetime):
+def tonight_for(session: Session, *, actor: User, patient_id: int, now: datetime):
     """The home screen of patient day containing ``now``."""
-    rhythm = plan_service.rhythm_of(profile)
+    rhythm = plan_service.rhythm_of(access.profile_for(session, actor=actor, patient_id=patient_id))
     now_utc = now.astimezone(UTC)
     day = day_at(rhythm, now)
     versions = plan_service.plan_versions(session, patient_id=patient_id)
@@ -147,7 +147,7 @@ def tonight_for(session: Session, *, patient_id: int, profile: PatientProfile, n
     # On the patient's first day a score means nothing until something is done.
     judged = set(scores) if joined < day else {r for r in scores if day in week.get(r, {})}
     today_rows = completion_service.completions_between(
-        session, patient_id=patient_id, start=day, end=day
+        session, actor=actor, patient_id=patient_id, start=day, end=day
     )
     first_done = {}
     for row in today_rows:
@@ -215,13 +215,14 @@ class GuidePlan:
 
 
 def guide_for(
-    session: Session, *, patient_id: int, profile: PatientProfile, item_id: int, now: datetime
+    session: Session, *, actor: User, patient_id: int, item_id: int, now: datetime
 ) -> GuidePlan:
     """A routine's guide page: its instructions, timer steps and today's record.
 
     The dose is today's, from the version in force, even when ``item_id`` names an
     older version of the same routine (a page left open across a plan change).
     """
+    profile = access.profile_for(session, actor=actor, patient_id=patient_id)
     row = plan_service.item_of(session, patient_id=patient_id, item_id=item_id)
     if row is None:
         raise NotFound("plan item")
@@ -230,7 +231,7 @@ def guide_for(
     versions = plan_service.plan_versions(session, patient_id=patient_id)
     version = next(v for v in plan_in_force(versions, day) if v.routine == row.routine)
     rows = completion_service.completions_between(
-        session, patient_id=patient_id, start=day, end=day
+        session, actor=actor, patient_id=patient_id, start=day, end=day
     )
     done = {r.routine: r for r in rows}
     view = _view(version, done, {}, set())

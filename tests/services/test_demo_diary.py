@@ -32,8 +32,8 @@ def patient(clinic, persona):
 
 
 def insights(session, user):
-    profile = accounts.profile_of(session, patient=user)
-    return insights_for(session, patient_id=user.id, profile=profile, now=NOW)
+    accounts.profile_of(session, patient=user)
+    return insights_for(session, actor=user, patient_id=user.id, now=NOW)
 
 
 def test_the_improving_patient_has_fewer_cramp_nights_lately(session, clinic):
@@ -55,9 +55,9 @@ def test_the_rare_recorder_leaves_most_nights_without_a_record(session, clinic):
 
 def test_the_spreading_patient_has_daytime_cramps_reaching_the_calf(session, clinic):
     user = patient(clinic, "spreading")
-    profile = accounts.profile_of(session, patient=user)
+    accounts.profile_of(session, patient=user)
     diary = timeline.load_diary(
-        session, patient_id=user.id, profile=profile, first=TODAY - timedelta(days=30), last=TODAY
+        session, actor=user, patient_id=user.id, first=TODAY - timedelta(days=30), last=TODAY
     )
     daytime = [c for cs in diary.daytime.values() for c in cs]
     assert len(daytime) >= 3

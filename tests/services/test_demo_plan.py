@@ -94,7 +94,7 @@ def test_practitioners_changes_are_versions_with_who_made_them(session, clinic):
 def test_full_evenings_exist_for_the_diary_to_relate_to(session, clinic):
     steady = patients(clinic, "steady")[0]
     full = routines.evenings_with_full_routine(
-        session, patient_id=steady.id, start=TODAY - timedelta(days=30), end=TODAY
+        session, actor=steady, patient_id=steady.id, start=TODAY - timedelta(days=30), end=TODAY
     )
     assert 10 <= len(full) <= 30
 

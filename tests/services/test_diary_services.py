@@ -14,7 +14,7 @@ from app.models import CrampEvent
 from app.services import accounts, timeline
 from app.services import checkins as checkin_service
 from app.services import cramps as cramp_service
-from app.services.cramps import DuplicateClientId
+from app.services.device_entries import ClientIdConflict, EntryGone
 from app.services.errors import InvalidInput, NotFound
 from tests import factories
 from tests.diary_helpers import add_checkin, add_cramp, tokyo
@@ -25,8 +25,7 @@ AT_3AM = tokyo(2026, 11, 25, 3, 10)
 def log(session, patient, *, client_id, at=AT_3AM, now=AT_3AM, from_form=False, **details):
     return cramp_service.log_cramp(
         session,
-        patient_id=patient.id,
-        profile=accounts.profile_of(session, patient=patient),
+        actor=patient,
         client_id=client_id,
         occurred_at=at,
         details=CrampDetails(**details),
@@ -44,14 +43,14 @@ def test_sending_the_same_uuid_and_body_again_stores_nothing_new(session, patien
     first = log(session, patient, client_id=key, foot=Foot.LEFT)
     again = log(session, patient, client_id=key, foot=Foot.LEFT, now=AT_3AM + timedelta(days=3))
     assert (first.created, again.created) == (True, False)
-    assert again.cramp.id == first.cramp.id
+    assert again.entry.id == first.entry.id
     assert count(session) == 1
 
 
 def test_the_same_uuid_with_another_body_is_refused(session, patient):
     key = uuid.uuid4()
     log(session, patient, client_id=key, foot=Foot.LEFT)
-    with pytest.raises(DuplicateClientId):
+    with pytest.raises(ClientIdConflict):
         log(session, patient, client_id=key, foot=Foot.RIGHT)
     assert count(session) == 1
 
@@ -73,7 +72,7 @@ def test_a_double_tap_on_cramp_now_logs_one_cramp(session, patient):
         at=AT_3AM + timedelta(seconds=2),
         now=AT_3AM + timedelta(seconds=2),
     )
-    assert second.cramp.id == first.cramp.id
+    assert second.entry.id == first.entry.id
     assert count(session) == 1
 
 
@@ -83,7 +82,7 @@ def test_an_old_form_resubmitted_later_is_a_new_cramp(session, patient):
     later = AT_3AM + timedelta(minutes=40)
     second = log(session, patient, client_id=key, from_form=True, at=later, now=later)
     assert second.created
-    assert second.cramp.client_id != key
+    assert second.entry.client_id != key
     assert count(session) == 2
 
 
@@ -96,7 +95,7 @@ def test_times_outside_the_window_are_refused_and_nothing_is_stored(session, pat
 
 
 def test_a_cramp_keeps_the_zone_the_patient_had_when_it_was_logged(session, patient):
-    cramp = log(session, patient, client_id=uuid.uuid4()).cramp
+    cramp = log(session, patient, client_id=uuid.uuid4()).entry
     profile = accounts.profile_of(session, patient=patient)
     profile.time_zone = "Europe/London"
     session.add(profile)
@@ -106,34 +105,31 @@ def test_a_cramp_keeps_the_zone_the_patient_had_when_it_was_logged(session, pati
 
 
 def test_another_patients_cramp_is_not_found(session, patient, other_patient):
-    cramp = log(session, patient, client_id=uuid.uuid4()).cramp
+    cramp = log(session, patient, client_id=uuid.uuid4()).entry
     with pytest.raises(NotFound):
-        cramp_service.get_cramp(session, patient_id=other_patient.id, cramp_id=cramp.id)
+        cramp_service.get_cramp(session, actor=other_patient, cramp_id=cramp.id)
     with pytest.raises(NotFound):
-        cramp_service.delete_cramp(
-            session, patient_id=other_patient.id, cramp_id=cramp.id, now=AT_3AM
-        )
+        cramp_service.delete_cramp(session, actor=other_patient, cramp_id=cramp.id, now=AT_3AM)
 
 
-def test_deleting_erases_details_but_a_late_retry_cannot_bring_it_back(session, patient):
+def test_deleting_erases_the_cramp_and_a_late_retry_cannot_bring_it_back(session, patient):
     key = uuid.uuid4()
-    cramp = log(session, patient, client_id=key, foot=Foot.LEFT, note="private").cramp
-    cramp_service.delete_cramp(session, patient_id=patient.id, cramp_id=cramp.id, now=AT_3AM)
-    session.refresh(cramp)
-    assert (cramp.foot, cramp.note, cramp.deleted_at) == (None, "", AT_3AM)
-    retry = log(session, patient, client_id=key, foot=Foot.LEFT, note="private")
-    assert not retry.created
-    assert retry.cramp.deleted_at is not None
+    cramp = log(session, patient, client_id=key, foot=Foot.LEFT, note="private").entry
+    cramp_service.delete_cramp(session, actor=patient, cramp_id=cramp.id, now=AT_3AM)
+    assert count(session) == 0
+    with pytest.raises(EntryGone):
+        log(session, patient, client_id=key, foot=Foot.LEFT, note="private")
+    assert count(session) == 0
     with pytest.raises(NotFound):
-        cramp_service.get_cramp(session, patient_id=patient.id, cramp_id=cramp.id)
+        cramp_service.get_cramp(session, actor=patient, cramp_id=cramp.id)
 
 
 def test_editing_an_entry_older_than_60_days_keeps_its_time_valid(session, patient):
-    cramp = log(session, patient, client_id=uuid.uuid4()).cramp
+    cramp = log(session, patient, client_id=uuid.uuid4()).entry
     later = AT_3AM + timedelta(days=70)
     updated = cramp_service.update_cramp(
         session,
-        patient_id=patient.id,
+        actor=patient,
         cramp_id=cramp.id,
         occurred_at=AT_3AM.replace(second=0),
         details=CrampDetails(severity=4),
@@ -145,10 +141,10 @@ def test_editing_an_entry_older_than_60_days_keeps_its_time_valid(session, patie
 def test_newest_first_pages_do_not_skip_or_repeat_entries(session, patient):
     for n in range(45):
         add_cramp(session, patient, AT_3AM - timedelta(hours=n))
-    profile = accounts.profile_of(session, patient=patient)
+    accounts.profile_of(session, patient=patient)
     seen, cursor = [], None
     while True:
-        page = timeline.entry_page(session, patient_id=patient.id, profile=profile, cursor=cursor)
+        page = timeline.entry_page(session, actor=patient, patient_id=patient.id, cursor=cursor)
         seen += [e.cramp.id for e in page.entries]
         # A cramp logged meanwhile goes on top and does not shift the pages.
         add_cramp(session, patient, AT_3AM + timedelta(minutes=len(seen)))
@@ -162,10 +158,10 @@ def test_month_view_keeps_cramp_free_cramps_no_record_and_upcoming_apart(session
     add_cramp(session, patient, tokyo(2026, 11, 21, 3, 0), severity=8)
     add_cramp(session, patient, tokyo(2026, 11, 22, 15, 0))  # daytime
     add_checkin(session, patient, date(2026, 11, 21), answered_at=tokyo(2026, 11, 22, 7, 30))
-    profile = accounts.profile_of(session, patient=patient)
+    accounts.profile_of(session, patient=patient)
     clock.set(tokyo(2026, 11, 25, 8, 0))
     view = timeline.month_view(
-        session, patient_id=patient.id, profile=profile, month=date(2026, 11, 1), now=clock()
+        session, actor=patient, patient_id=patient.id, month=date(2026, 11, 1), now=clock()
     )
     cells = {c.day: c for week in view.weeks for c in week if c}
     assert cells[date(2026, 11, 20)].night.state is NightState.CRAMPS
@@ -182,36 +178,33 @@ def test_month_view_keeps_cramp_free_cramps_no_record_and_upcoming_apart(session
 
 
 def test_check_in_answer_is_one_per_night_and_changes_the_same_day(session, patient):
-    profile = accounts.profile_of(session, patient=patient)
+    accounts.profile_of(session, patient=patient)
     morning = tokyo(2026, 11, 25, 7, 30)
     first = checkin_service.answer_checkin(
         session,
-        patient_id=patient.id,
-        profile=profile,
+        actor=patient,
         evening=date(2026, 11, 24),
         fields=AnswerFields(False),
         now=morning,
     )
     second = checkin_service.answer_checkin(
         session,
-        patient_id=patient.id,
-        profile=profile,
+        actor=patient,
         evening=date(2026, 11, 24),
         fields=AnswerFields(True, 2, 6, 5),
         now=morning + timedelta(hours=10),
     )
     assert (first.created, second.created) == (True, False)
-    assert second.checkin.id == first.checkin.id
-    assert (second.checkin.had_cramps, second.checkin.cramp_count) == (True, 2)
+    assert second.entry.id == first.entry.id
+    assert (second.entry.had_cramps, second.entry.cramp_count) == (True, 2)
 
 
 def test_check_in_is_refused_after_the_day_is_over(session, patient):
-    profile = accounts.profile_of(session, patient=patient)
+    accounts.profile_of(session, patient=patient)
     with pytest.raises(InvalidInput) as refused:
         checkin_service.answer_checkin(
             session,
-            patient_id=patient.id,
-            profile=profile,
+            actor=patient,
             evening=date(2026, 11, 24),
             fields=AnswerFields(False),
             now=tokyo(2026, 11, 26, 0, 10),
@@ -220,11 +213,10 @@ def test_check_in_is_refused_after_the_day_is_over(session, patient):
 
 
 def test_a_queued_check_in_counts_from_when_it_was_answered(session, patient):
-    profile = accounts.profile_of(session, patient=patient)
+    accounts.profile_of(session, patient=patient)
     answered = checkin_service.answer_checkin(
         session,
-        patient_id=patient.id,
-        profile=profile,
+        actor=patient,
         evening=date(2026, 11, 24),
         fields=AnswerFields(False),
         now=tokyo(2026, 11, 26, 9, 0),
@@ -236,15 +228,15 @@ def test_a_queued_check_in_counts_from_when_it_was_answered(session, patient):
 
 def test_night_owl_check_in_opens_after_a_late_night(session, passwords):
     owl = factories.make_patient(session, passwords, bedtime=time(1, 0), wake_time=time(9, 0))
-    profile = accounts.profile_of(session, patient=owl)
+    accounts.profile_of(session, patient=owl)
     assert (
         checkin_service.checkin_card(
-            session, patient_id=owl.id, profile=profile, now=tokyo(2026, 11, 25, 5, 30)
+            session, actor=owl, patient_id=owl.id, now=tokyo(2026, 11, 25, 5, 30)
         )
         is None
     )
     card = checkin_service.checkin_card(
-        session, patient_id=owl.id, profile=profile, now=tokyo(2026, 11, 25, 6, 0)
+        session, actor=owl, patient_id=owl.id, now=tokyo(2026, 11, 25, 6, 0)
     )
     assert card.evening == date(2026, 11, 24)
 

@@ -11,6 +11,7 @@ from sqlmodel import select
 from app.models import Completion, PlanItem
 from app.services import accounts, completions, preferences, routines, tonight
 from app.services import plan as plan_service
+from app.services.device_entries import ClientIdConflict, EntryGone
 from app.services.errors import InvalidInput, NotFound
 from tests import factories
 
@@ -35,8 +36,7 @@ def item_id(session, patient, routine: str) -> int:
 def record(session, patient, routine: str, day: date = TODAY, client_id=None, **values):
     return completions.record_completion(
         session,
-        patient_id=patient.id,
-        profile=accounts.profile_of(session, patient=patient),
+        actor=patient,
         item_id=item_id(session, patient, routine),
         client_id=client_id or uuid.uuid4(),
         day=day,
@@ -100,10 +100,38 @@ def test_staff_accounts_get_no_plan(session, practitioner):
 def test_repeating_a_submission_with_the_same_uuid_changes_nothing(session, patient):
     client_id = uuid.uuid4()
     first = record(session, patient, "toe_stretch", client_id=client_id, sets=2)
-    again = record(session, patient, "toe_stretch", client_id=client_id, sets=3)
+    again = record(session, patient, "toe_stretch", client_id=client_id, sets=2)
     assert first.created
     assert not again.created
+    assert again.entry.id == first.entry.id
     assert [(c.routine, c.sets) for c in stored(session, patient)] == [("toe_stretch", 2)]
+
+
+def test_the_same_uuid_with_another_body_is_refused(session, patient):
+    client_id = uuid.uuid4()
+    record(session, patient, "toe_stretch", client_id=client_id, sets=2)
+    with pytest.raises(ClientIdConflict):
+        record(session, patient, "toe_stretch", client_id=client_id, sets=3)
+    assert [(c.routine, c.sets) for c in stored(session, patient)] == [("toe_stretch", 2)]
+
+
+def test_an_undone_glass_cannot_come_back_and_leaves_its_number_free(session, patient):
+    glasses = [uuid.uuid4() for _ in range(3)]
+    for key in glasses:
+        record(session, patient, "water", client_id=key)
+    completions.delete_completion(session, actor=patient, client_id=glasses[1], now=NOW)
+    with pytest.raises(EntryGone):
+        record(session, patient, "water", client_id=glasses[1])
+    record(session, patient, "water")
+    assert [c.slot for c in stored(session, patient)] == [0, 2, 3]
+
+
+def test_another_patients_completion_cannot_be_undone(session, patient, other_patient):
+    key = uuid.uuid4()
+    record(session, other_patient, "water", client_id=key)
+    with pytest.raises(NotFound):
+        completions.delete_completion(session, actor=patient, client_id=key, now=NOW)
+    assert len(stored(session, other_patient)) == 1
 
 
 def test_a_second_done_for_the_same_evening_is_not_a_second_row(session, patient):
@@ -173,8 +201,7 @@ def test_another_patients_item_is_not_found(session, patient, other_patient):
     with pytest.raises(NotFound):
         completions.record_completion(
             session,
-            patient_id=patient.id,
-            profile=accounts.profile_of(session, patient=patient),
+            actor=patient,
             item_id=item_id(session, other_patient, "toe_stretch"),
             client_id=uuid.uuid4(),
             day=TODAY,
@@ -193,11 +220,10 @@ def test_a_routine_switched_off_cannot_be_ticked(session, patient):
 
 def test_undo_takes_back_todays_done(session, patient):
     record(session, patient, "toe_stretch")
-    profile = accounts.profile_of(session, patient=patient)
+    accounts.profile_of(session, patient=patient)
     assert completions.undo_completion(
         session,
-        patient_id=patient.id,
-        profile=profile,
+        actor=patient,
         item_id=item_id(session, patient, "toe_stretch"),
         day=TODAY,
         now=NOW,
@@ -210,8 +236,7 @@ def test_undo_of_water_removes_only_the_last_glass(session, patient):
         record(session, patient, "water")
     completions.undo_completion(
         session,
-        patient_id=patient.id,
-        profile=accounts.profile_of(session, patient=patient),
+        actor=patient,
         item_id=item_id(session, patient, "water"),
         day=TODAY,
         now=NOW,
@@ -224,8 +249,7 @@ def test_yesterday_cannot_be_undone(session, patient):
     with pytest.raises(InvalidInput):
         completions.undo_completion(
             session,
-            patient_id=patient.id,
-            profile=accounts.profile_of(session, patient=patient),
+            actor=patient,
             item_id=item_id(session, patient, "toe_stretch"),
             day=TODAY - timedelta(days=1),
             now=NOW,
@@ -242,8 +266,8 @@ def test_tonight_lists_the_evening_in_order_with_what_is_done(session, patient):
         record(session, patient, "water")
     plan = tonight.tonight_for(
         session,
+        actor=patient,
         patient_id=patient.id,
-        profile=accounts.profile_of(session, patient=patient),
         now=NOW,
     )
     assert plan.day == TODAY
@@ -266,8 +290,8 @@ def test_strength_reflects_weeks_of_evenings(session, patient):
         record(session, patient, "toe_stretch", day=TODAY - timedelta(days=offset))
     plan = tonight.tonight_for(
         session,
+        actor=patient,
         patient_id=patient.id,
-        profile=accounts.profile_of(session, patient=patient),
         now=NOW,
     )
     strength = {i.routine: i.strength for i in plan.evening}
@@ -284,13 +308,13 @@ def test_full_evenings_are_those_with_every_evening_routine_done(session, patien
         record(session, patient, routine, day=full)
     record(session, patient, "toe_stretch", day=partial)
     assert routines.evenings_with_full_routine(
-        session, patient_id=patient.id, start=TODAY - timedelta(days=6), end=TODAY
+        session, actor=patient, patient_id=patient.id, start=TODAY - timedelta(days=6), end=TODAY
     ) == {full}
 
 
 def test_evening_summary_names_each_routine_due_and_what_was_done(session, patient):
     record(session, patient, "toe_stretch", sets=2)
-    summary = routines.evening_summary(session, patient_id=patient.id, evening=TODAY)
+    summary = routines.evening_summary(session, actor=patient, patient_id=patient.id, evening=TODAY)
     assert [(r.routine, r.done, r.values) for r in summary.routines] == [
         ("foot_bath", False, {}),
         ("bedtime_glass", False, {}),
@@ -325,8 +349,8 @@ def test_a_new_bedtime_moves_tonights_schedule_at_once(session, patient):
     save(session, patient, bedtime=time(0, 30))
     plan = tonight.tonight_for(
         session,
+        actor=patient,
         patient_id=patient.id,
-        profile=accounts.profile_of(session, patient=patient),
         now=NOW,
     )
     stretch = next(i for i in plan.evening if i.routine == "toe_stretch")
@@ -336,9 +360,11 @@ def test_a_new_bedtime_moves_tonights_schedule_at_once(session, patient):
 def test_switching_an_optional_routine_on_applies_from_today_only(session, patient):
     start_plan_on(session, patient, TODAY - timedelta(days=10))
     save(session, patient, optional={"calf_stretch", "desk_break", "warm_feet"})
-    summary_today = routines.evening_summary(session, patient_id=patient.id, evening=TODAY)
+    summary_today = routines.evening_summary(
+        session, actor=patient, patient_id=patient.id, evening=TODAY
+    )
     summary_before = routines.evening_summary(
-        session, patient_id=patient.id, evening=TODAY - timedelta(days=1)
+        session, actor=patient, patient_id=patient.id, evening=TODAY - timedelta(days=1)
     )
     assert "calf_stretch" in [r.routine for r in summary_today.routines]
     assert "calf_stretch" not in [r.routine for r in summary_before.routines]
@@ -382,8 +408,8 @@ def test_moving_to_london_changes_which_day_it_is(session, patient):
     # 22:00 in Tokyo is 13:00 in London: daytime, same date.
     plan = tonight.tonight_for(
         session,
+        actor=patient,
         patient_id=patient.id,
-        profile=accounts.profile_of(session, patient=patient),
         now=datetime(2026, 11, 24, 13, 0, tzinfo=UTC),
     )
     assert plan.day == TODAY

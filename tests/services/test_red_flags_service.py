@@ -60,7 +60,7 @@ def test_deleted_cramps_raise_nothing(session, patient):
     from app.services import cramps
 
     cramp = calf_cramp(session, patient)
-    cramps.delete_cramp(session, patient_id=patient.id, cramp_id=cramp.id, now=NOW)
+    cramps.delete_cramp(session, actor=patient, cramp_id=cramp.id, now=NOW)
     assert service.flags_for(session, actor=patient, patient_id=patient.id, now=NOW).flags == []
 
 

@@ -1,15 +1,25 @@
 """The versioned JSON API under /api/v1/, for the offline queue and exports.
 
 It uses the same session cookie as the pages; unsafe requests send the CSRF token
-in the ``X-CSRFToken`` header. No session answers 401 JSON.
+in the ``X-CSRFToken`` header. No session answers 401 JSON. Every error has one
+shape (app.errors.api_error_body).
 """
 
 from fastapi import APIRouter, Depends
 
 from app.deps import get_current_user
-from app.routes.api import completions, diary, me
+from app.routes.api import batch, completions, diary, me
+from app.routes.api.entries import ErrorOut
 
-router = APIRouter(prefix="/api/v1", dependencies=[Depends(get_current_user)])
+router = APIRouter(
+    prefix="/api/v1",
+    dependencies=[Depends(get_current_user)],
+    responses={
+        401: {"model": ErrorOut, "description": "Not signed in."},
+        403: {"model": ErrorOut, "description": "Not for this kind of account."},
+    },
+)
 router.include_router(me.router)
 router.include_router(diary.router)
 router.include_router(completions.router)
+router.include_router(batch.router)

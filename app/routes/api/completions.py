@@ -1,9 +1,10 @@
 """/api/v1/completions: routines done, for the offline queue and exports.
 
-Creating takes a client-generated UUID: sending it again answers 200 with the
-stored completion and stores nothing, as does a second "done" for an occurrence
-already done. Mistakes answer 422 with a translated message per field; another
-patient's plan item answers 404. Only patients get past the router.
+Creating takes a client-generated UUID and follows the one rule for device
+entries (app.routes.api.entries); a second "done" for an occurrence already done
+answers 200 with the stored one. Each glass of water is a completion of the water
+routine's plan item. Deleting by UUID is the undo. Another patient's plan item
+answers 404. Only patients get past the router.
 """
 
 from __future__ import annotations
@@ -11,30 +12,18 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.db import SessionDep
-from app.deps import CurrentPatient, CurrentProfile, NowDep, get_patient
-from app.i18n import N_
-from app.models import Completion
-from app.routes.api.diary.common import (
-    ERRORS,
-    EndDate,
-    ErrorOut,
-    StartDate,
-    TranslatedValidation,
-    date_range_problem,
-    invalid,
-    problem,
-)
+from app.deps import CurrentPatient, NowDep, get_patient
+from app.models import Completion, User
+from app.routes.api import entries
+from app.routes.api.diary.common import EndDate, StartDate, date_range_problem, invalid
 from app.routes.params import EntityId, LocalDate
 from app.services import completions as completion_service
-from app.services.errors import InvalidInput, NotFound
 
-router = APIRouter(
-    tags=["care plan"], dependencies=[Depends(get_patient)], route_class=TranslatedValidation
-)
+router = APIRouter(tags=["care plan"], dependencies=[Depends(get_patient)])
 
 
 class CompletionIn(BaseModel):
@@ -71,52 +60,72 @@ def completion_out(row: Completion) -> CompletionOut:
     return CompletionOut.model_validate(row, from_attributes=True)
 
 
+def create(session, *, actor: User, body: CompletionIn, now: datetime) -> tuple[int, CompletionOut]:
+    """Record a routine done: the one rule for device entries decides 201, 200, 409, 410."""
+    result = completion_service.record_completion(
+        session,
+        actor=actor,
+        item_id=body.plan_item_id,
+        client_id=body.client_id,
+        day=body.day,
+        now=now,
+        values=body.model_dump(include={"sets", "minutes", "reps"}),
+    )
+    return entries.saved(result, completion_out)
+
+
+def delete(session, *, actor: User, client_id: uuid.UUID, now: datetime) -> tuple[int, None]:
+    completion_service.delete_completion(session, actor=actor, client_id=client_id, now=now)
+    return entries.deleted()
+
+
 @router.post(
     "/completions",
     name="api.create_completion",
     response_model=CompletionOut,
     status_code=201,
     responses={
-        200: {"model": CompletionOut, "description": "Sent before, or already done: stored."},
-        404: {"model": ErrorOut, "description": "No such plan item for this patient."},
-        422: ERRORS[422],
+        **entries.creating(CompletionOut),
+        200: {
+            "model": CompletionOut,
+            "description": "Sent before with the same body, or that routine was already "
+            "done that day: the stored completion.",
+        },
+        404: {**entries.NOT_FOUND, "description": "No such plan item for this patient."},
     },
 )
 def create_completion(
-    body: CompletionIn,
+    body: CompletionIn, request: Request, session: SessionDep, patient: CurrentPatient, now: NowDep
+):
+    """Record that a routine was done, or one glass of water (idempotent by `client_id`)."""
+    return entries.respond(request, lambda: create(session, actor=patient, body=body, now=now))
+
+
+@router.delete(
+    "/completions/{client_id}",
+    name="api.delete_completion",
+    status_code=204,
+    responses=entries.DELETING,
+)
+def delete_completion(
+    client_id: uuid.UUID,
     request: Request,
-    response: Response,
     session: SessionDep,
     patient: CurrentPatient,
-    profile: CurrentProfile,
     now: NowDep,
 ):
-    """Record that a routine was done (idempotent by `client_id`)."""
-    try:
-        result = completion_service.record_completion(
-            session,
-            patient_id=patient.id,
-            profile=profile,
-            item_id=body.plan_item_id,
-            client_id=body.client_id,
-            day=body.day,
-            now=now,
-            values=body.model_dump(include={"sets", "minutes", "reps"}),
-        )
-    except NotFound:
-        return problem(request, 404, N_("That routine is not in your plan."))
-    except InvalidInput as error:
-        return invalid(request, error.errors)
-    if not result.created:
-        response.status_code = 200
-    return completion_out(result.completion)
+    """Undo a routine done or a glass of water, named by the UUID it was created with;
+    its day must still be open (today or up to 7 days back)."""
+    return entries.respond(
+        request, lambda: delete(session, actor=patient, client_id=client_id, now=now)
+    )
 
 
 @router.get(
     "/completions",
     name="api.list_completions",
     response_model=CompletionList,
-    responses={422: ERRORS[422]},
+    responses={422: entries.INVALID},
 )
 def list_completions(
     request: Request,
@@ -129,6 +138,6 @@ def list_completions(
     if errors := date_range_problem(start, end):
         return invalid(request, errors)
     rows = completion_service.completions_between(
-        session, patient_id=patient.id, start=start, end=end
+        session, actor=patient, patient_id=patient.id, start=start, end=end
     )
     return CompletionList(items=[completion_out(r) for r in rows])

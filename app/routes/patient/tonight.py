@@ -45,7 +45,7 @@ class UndoForm(BaseModel):
 
 
 def _home(request, session, patient, profile, now, *, errors=None, error_item=None, status=200):
-    plan = tonight.tonight_for(session, patient_id=patient.id, profile=profile, now=now)
+    plan = tonight.tonight_for(session, actor=patient, patient_id=patient.id, now=now)
     context = {
         "plan": plan,
         "errors": errors or {},
@@ -53,7 +53,7 @@ def _home(request, session, patient, profile, now, *, errors=None, error_item=No
         "new_id": uuid.uuid4,
         # The diary's "Cramp now" button and morning check-in (issue 4).
         "diary_home": diary_service.home_cards(
-            session, patient_id=patient.id, profile=profile, now=now
+            session, actor=patient, patient_id=patient.id, now=now
         ),
     }
     return render(request, HOME, context, block="tonight", status_code=status)
@@ -63,7 +63,7 @@ def _guide(
     request, session, patient, profile, now, item_id, *, values=None, errors=None, status=200
 ):
     guide = tonight.guide_for(
-        session, patient_id=patient.id, profile=profile, item_id=item_id, now=now
+        session, actor=patient, patient_id=patient.id, item_id=item_id, now=now
     )
     context = {
         "guide": guide,
@@ -120,8 +120,7 @@ def record_completion(
         try:
             completions.record_completion(
                 session,
-                patient_id=patient.id,
-                profile=profile,
+                actor=patient,
                 item_id=item_id,
                 client_id=data.client_id,
                 day=data.day,
@@ -172,8 +171,7 @@ def undo_completion(
         try:
             completions.undo_completion(
                 session,
-                patient_id=patient.id,
-                profile=profile,
+                actor=patient,
                 item_id=item_id,
                 day=result.data.day,
                 now=now,

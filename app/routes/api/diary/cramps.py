@@ -1,43 +1,40 @@
-"""/api/v1/cramps: record a cramp once per client UUID, and list cramps by local date."""
+"""/api/v1/cramps: record a cramp once per client UUID, change or delete it by that
+UUID, and list cramps by local date."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Request
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from app.db import SessionDep
 from app.deps import CurrentPatient, CurrentProfile, NowDep
 from app.domain import cramps as rules
 from app.domain.cramps import DurationPreset, Foot, Site, Situation, Symptom
-from app.i18n import N_
-from app.models import CrampEvent
+from app.models import CrampEvent, PatientProfile, User
+from app.routes.api import entries
 from app.routes.api.diary.common import (
-    ERRORS,
     EndDate,
-    ErrorOut,
     StartDate,
-    TranslatedValidation,
     date_range_problem,
     invalid,
-    problem,
 )
+from app.services import access
 from app.services import cramps as cramp_service
-from app.services.cramps import DuplicateClientId, field_messages
-from app.services.errors import InvalidInput
+from app.services.errors import InvalidInput, field_messages
 
-router = APIRouter(route_class=TranslatedValidation)
+router = APIRouter()
 
 
-class CrampIn(BaseModel):
-    """A cramp as the device recorded it. Everything but the moment is optional."""
+class CrampFields(BaseModel):
+    """A cramp's details. Everything but the moment is optional."""
 
     model_config = ConfigDict(extra="forbid")
 
-    client_id: uuid.UUID = Field(description="Generated on the device; sending it again is safe.")
     occurred_at: AwareDatetime = Field(
         description="When it happened, with its offset; from 60 days ago to 5 minutes ahead."
     )
@@ -55,6 +52,31 @@ class CrampIn(BaseModel):
     situation: Situation | None = None
     symptoms: list[Symptom] = Field(default_factory=list, max_length=len(Symptom))
     note: str = Field("", max_length=rules.NOTE_MAX_CHARS)
+
+
+class CrampIn(CrampFields):
+    """A cramp as the device recorded it."""
+
+    client_id: uuid.UUID = Field(description="Generated on the device; sending it again is safe.")
+
+
+class CrampChange(BaseModel):
+    """The fields to change; fields left out keep their value, null clears one."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    occurred_at: AwareDatetime | None = None
+    foot: Foot | None = None
+    sites: list[Site] | None = Field(None, max_length=len(Site))
+    severity: int | None = Field(None, ge=rules.SEVERITY_MIN, le=rules.SEVERITY_MAX)
+    duration: DurationPreset | None = None
+    duration_minutes: int | None = Field(
+        None, ge=rules.DURATION_MINUTES_MIN, le=rules.DURATION_MINUTES_MAX
+    )
+    woke_me_up: bool | None = None
+    situation: Situation | None = None
+    symptoms: list[Symptom] | None = Field(None, max_length=len(Symptom))
+    note: str | None = Field(None, max_length=rules.NOTE_MAX_CHARS)
 
 
 class CrampOut(BaseModel):
@@ -83,7 +105,7 @@ class CrampList(BaseModel):
     items: list[CrampOut]
 
 
-def cramp_out(cramp: CrampEvent, profile) -> CrampOut:
+def cramp_out(cramp: CrampEvent, profile: PatientProfile) -> CrampOut:
     zone = ZoneInfo(cramp.zone)
     return CrampOut(
         id=cramp.id,
@@ -106,56 +128,110 @@ def cramp_out(cramp: CrampEvent, profile) -> CrampOut:
     )
 
 
+def _details(values: dict[str, Any]) -> rules.CrampDetails:
+    details, problems = rules.parse_details(values)
+    if problems:
+        raise InvalidInput(field_messages(problems))
+    return details
+
+
+def create(session, *, actor: User, body: CrampIn, now: datetime) -> tuple[int, CrampOut]:
+    """Record a cramp: the one rule for device entries decides 201, 200, 409 or 410."""
+    details = _details(body.model_dump(exclude={"client_id", "occurred_at"}))
+    result = cramp_service.log_cramp(
+        session,
+        actor=actor,
+        client_id=body.client_id,
+        occurred_at=body.occurred_at,
+        details=details,
+        now=now,
+    )
+    return entries.saved(result, lambda c: cramp_out(c, _profile(session, actor)))
+
+
+def change(
+    session, *, actor: User, client_id: uuid.UUID, body: CrampChange, now: datetime
+) -> tuple[int, CrampOut]:
+    cramp = cramp_service.own_cramp(session, actor=actor, client_id=client_id)
+    given = body.model_dump(exclude_unset=True)
+    current = cramp_service.column_values(cramp_service.details_of(cramp))
+    details = _details({**current, **{k: v for k, v in given.items() if k != "occurred_at"}})
+    occurred_at = given.get("occurred_at") or cramp.occurred_at
+    cramp = cramp_service.update_cramp(
+        session, actor=actor, client_id=client_id, occurred_at=occurred_at, details=details, now=now
+    )
+    return entries.changed(cramp_out(cramp, _profile(session, actor)))
+
+
+def delete(session, *, actor: User, client_id: uuid.UUID, now: datetime) -> tuple[int, None]:
+    cramp_service.delete_cramp(session, actor=actor, client_id=client_id, now=now)
+    return entries.deleted()
+
+
+def _profile(session, actor: User) -> PatientProfile:
+    return access.profile_for(session, actor=actor, patient_id=actor.id)
+
+
 @router.post(
     "/cramps",
     name="api.create_cramp",
     response_model=CrampOut,
     status_code=201,
-    responses={
-        200: {"model": CrampOut, "description": "Sent before: the stored cramp, unchanged."},
-        410: {"model": ErrorOut, "description": "Sent before, and deleted since."},
-        **ERRORS,
-    },
+    responses=entries.creating(CrampOut),
 )
 def create_cramp(
-    body: CrampIn,
-    request: Request,
-    response: Response,
-    session: SessionDep,
-    patient: CurrentPatient,
-    profile: CurrentProfile,
-    now: NowDep,
+    body: CrampIn, request: Request, session: SessionDep, patient: CurrentPatient, now: NowDep
 ):
     """Record a cramp (idempotent by `client_id`)."""
-    details, problems = rules.parse_details(body.model_dump(exclude={"client_id", "occurred_at"}))
-    if problems:
-        return invalid(request, field_messages(problems))
-    try:
-        result = cramp_service.log_cramp(
-            session,
-            patient_id=patient.id,
-            profile=profile,
-            client_id=body.client_id,
-            occurred_at=body.occurred_at,
-            details=details,
-            now=now,
-        )
-    except DuplicateClientId:
-        return problem(request, 409, N_("This entry id was already used for a different entry."))
-    except InvalidInput as error:
-        return invalid(request, error.errors)
-    if result.cramp.deleted_at is not None:
-        return problem(request, 410, N_("This entry was deleted."))
-    if not result.created:
-        response.status_code = 200
-    return cramp_out(result.cramp, profile)
+    return entries.respond(request, lambda: create(session, actor=patient, body=body, now=now))
+
+
+@router.patch(
+    "/cramps/{client_id}",
+    name="api.change_cramp",
+    response_model=CrampOut,
+    responses=entries.changing(CrampOut),
+)
+def change_cramp(
+    client_id: uuid.UUID,
+    body: CrampChange,
+    request: Request,
+    session: SessionDep,
+    patient: CurrentPatient,
+    now: NowDep,
+):
+    """Change a cramp, named by the UUID it was created with. A changed time must lie
+    between 60 days back and 5 minutes ahead."""
+    return entries.respond(
+        request,
+        lambda: change(session, actor=patient, client_id=client_id, body=body, now=now),
+    )
+
+
+@router.delete(
+    "/cramps/{client_id}",
+    name="api.delete_cramp",
+    status_code=204,
+    responses=entries.DELETING,
+)
+def delete_cramp(
+    client_id: uuid.UUID,
+    request: Request,
+    session: SessionDep,
+    patient: CurrentPatient,
+    now: NowDep,
+):
+    """Delete a cramp, named by the UUID it was created with."""
+    return entries.respond(
+        request, lambda: delete(session, actor=patient, client_id=client_id, now=now)
+    )
 
 
 @router.get(
     "/cramps",
     name="api.list_cramps",
     response_model=CrampList,
-    responses={422: ERRORS[422]},
+    responses={422: entries.INVALID},
 )
 def list_cramps(
     request: Request,
@@ -173,6 +249,7 @@ def list_cramps(
     padding = timedelta(days=2)  # older cramps may carry another zone
     rows = cramp_service.cramps_between(
         session,
+        actor=patient,
         patient_id=patient.id,
         start=datetime.combine(start, time(0), zone) - padding,
         end=datetime.combine(end + timedelta(days=1), time(0), zone) + padding,

@@ -15,9 +15,8 @@ from app.forms import FormDataDep
 from app.i18n import N_, Message
 from app.routes.patient.diary.cramps import form_values, local_path
 from app.services.checkins import CheckinCard, answer_checkin, checkin_card
-from app.services.cramps import field_messages
 from app.services.diary import DiaryHome
-from app.services.errors import InvalidInput
+from app.services.errors import InvalidInput, field_messages
 from app.templating import is_fragment_request, render
 
 # Pages, not API: kept out of the OpenAPI schema.
@@ -48,7 +47,7 @@ def show_checkin(
     profile: CurrentProfile,
     now: NowDep,
 ):
-    card = checkin_card(session, patient_id=patient.id, profile=profile, now=now)
+    card = checkin_card(session, actor=patient, patient_id=patient.id, now=now)
     return _checkin_page(request, card)
 
 
@@ -73,15 +72,14 @@ def answer(
         try:
             answer_checkin(
                 session,
-                patient_id=patient.id,
-                profile=profile,
+                actor=patient,
                 evening=evening,
                 fields=fields,
                 now=now,
             )
         except InvalidInput as problem:
             errors = {"answer": next(iter(problem.errors.values()))}
-    card = checkin_card(session, patient_id=patient.id, profile=profile, now=now)
+    card = checkin_card(session, actor=patient, patient_id=patient.id, now=now)
     if errors:
         if card is None and evening is not None:
             card = CheckinCard(evening, None)

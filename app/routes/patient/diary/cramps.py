@@ -22,8 +22,7 @@ from app.models import CrampEvent
 from app.routes.params import EntityId
 from app.security import CSRF_FIELD
 from app.services import cramps as cramp_service
-from app.services.cramps import field_messages
-from app.services.errors import InvalidInput
+from app.services.errors import InvalidInput, field_messages
 from app.templating import is_fragment_request, render
 
 # Pages, not API: kept out of the OpenAPI schema.
@@ -129,8 +128,7 @@ def log_cramp(
         try:
             result = cramp_service.log_cramp(
                 session,
-                patient_id=patient.id,
-                profile=profile,
+                actor=patient,
                 client_id=_client_id(values.get("client_id")),
                 occurred_at=occurred_at,
                 details=details,
@@ -146,7 +144,7 @@ def log_cramp(
             {"values": values, "errors": errors, "limits": time_limits(now, zone), **CHOICES},
             status_code=422,
         )
-    target = request.url_for("diary.show_cramp", cramp_id=result.cramp.id).path
+    target = request.url_for("diary.show_cramp", cramp_id=result.entry.id).path
     return RedirectResponse(f"{target}?logged=1", status_code=303)
 
 
@@ -160,7 +158,7 @@ def show_cramp(
     logged: bool = False,
     saved: bool = False,
 ):
-    cramp = cramp_service.get_cramp(session, patient_id=patient.id, cramp_id=cramp_id)
+    cramp = cramp_service.own_cramp(session, actor=patient, cramp_id=cramp_id)
     return _sheet(request, cramp, profile, just_logged=logged, saved=saved)
 
 
@@ -202,7 +200,7 @@ def update_cramp(
     form: FormDataDep,
     cramp_id: EntityId,
 ):
-    cramp = cramp_service.get_cramp(session, patient_id=patient.id, cramp_id=cramp_id)
+    cramp = cramp_service.own_cramp(session, actor=patient, cramp_id=cramp_id)
     zone = ZoneInfo(cramp.zone)
     values = form_values(form)
     details, problems = rules.parse_details(values)
@@ -214,7 +212,7 @@ def update_cramp(
         try:
             cramp = cramp_service.update_cramp(
                 session,
-                patient_id=patient.id,
+                actor=patient,
                 cramp_id=cramp_id,
                 occurred_at=occurred_at,
                 details=details,
@@ -234,6 +232,6 @@ def update_cramp(
 def delete_cramp(
     request: Request, session: SessionDep, patient: CurrentPatient, now: NowDep, cramp_id: EntityId
 ):
-    cramp_service.delete_cramp(session, patient_id=patient.id, cramp_id=cramp_id, now=now)
+    cramp_service.delete_cramp(session, actor=patient, cramp_id=cramp_id, now=now)
     target = request.url_for("diary.timeline").path
     return RedirectResponse(f"{target}?deleted=1", status_code=303)

@@ -40,9 +40,9 @@ def show_timeline(
 ):
     today = now.astimezone(ZoneInfo(profile.time_zone)).date()
     view = timeline.month_view(
-        session, patient_id=patient.id, profile=profile, month=_month(month, today), now=now
+        session, actor=patient, patient_id=patient.id, month=_month(month, today), now=now
     )
-    page = timeline.entry_page(session, patient_id=patient.id, profile=profile, cursor=None)
+    page = timeline.entry_page(session, actor=patient, patient_id=patient.id, cursor=None)
     return render(
         request,
         "patient/diary/timeline.html",
@@ -59,7 +59,7 @@ def show_entries(
     profile: CurrentProfile,
     after: str | None = None,
 ):
-    page = timeline.entry_page(session, patient_id=patient.id, profile=profile, cursor=after)
+    page = timeline.entry_page(session, actor=patient, patient_id=patient.id, cursor=after)
     return render(request, "patient/diary/entries.html", {"page": page}, block="entry_items")
 
 
@@ -73,7 +73,7 @@ def show_night(
     evening: LocalDate,
 ):
     detail = timeline.night_detail(
-        session, patient_id=patient.id, profile=profile, evening=evening, now=now
+        session, actor=patient, patient_id=patient.id, evening=evening, now=now
     )
     return render(request, "patient/diary/night.html", {"detail": detail}, block="night_detail")
 
@@ -86,7 +86,7 @@ def show_year(
     profile: CurrentProfile,
     now: NowDep,
 ):
-    months = timeline.year_overview(session, patient_id=patient.id, profile=profile, now=now)
+    months = timeline.year_overview(session, actor=patient, patient_id=patient.id, now=now)
     return render(request, "patient/diary/year.html", {"months": months})
 
 
@@ -98,9 +98,7 @@ def show_insights(
     profile: CurrentProfile,
     now: NowDep,
 ):
-    insights = insight_service.insights_for(
-        session, patient_id=patient.id, profile=profile, now=now
-    )
+    insights = insight_service.insights_for(session, actor=patient, patient_id=patient.id, now=now)
     return render(
         request,
         "patient/diary/insights.html",

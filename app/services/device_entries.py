@@ -1,0 +1,162 @@
+"""The one rule for entries made on a device: cramps, check-ins, routines done, water.
+
+Every such entry carries a UUID made on the device, so the offline queue can send
+it as often as it needs to. For the same patient and kind:
+
+- a new UUID is a new entry (201);
+- the same UUID with the same body is a repeat: the stored entry, unchanged (200);
+- the same UUID with another body is refused (409, ``ClientIdConflict``);
+- the UUID of a deleted entry is refused (410, ``EntryGone``): a late retry must
+  not bring back what the patient deleted.
+
+"The same body" means the same fingerprint of the request that created the entry
+(its meaning, not its spelling); an entry edited since still matches its creating
+request, so a retry after an edit does not undo the edit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Generic, Protocol, TypeVar
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from app.models import DeletedEntry
+
+
+class EntryKind(StrEnum):
+    CRAMP = "cramp"
+    CHECKIN = "checkin"
+    # Routines done, glasses of water included (each glass is a completion).
+    COMPLETION = "completion"
+
+
+class ClientIdConflict(Exception):
+    """The UUID is already taken by an entry made from a different body (409)."""
+
+
+class EntryGone(Exception):
+    """The UUID belongs to an entry that was deleted (410)."""
+
+
+class DeviceEntry(Protocol):
+    id: int | None
+    patient_id: int
+    client_id: uuid.UUID
+    created_fingerprint: str
+
+
+E = TypeVar("E", bound=DeviceEntry)
+
+
+@dataclass(frozen=True)
+class Saved(Generic[E]):
+    entry: E
+    created: bool  # False: a repeat, or an occurrence already recorded; nothing changed
+
+
+def fingerprint(payload: dict) -> str:
+    """A stable hash of a request's meaning: key order and spacing do not matter."""
+    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def is_deleted(session: Session, *, kind: EntryKind, patient_id: int, client_id: uuid.UUID) -> bool:
+    return (
+        session.exec(
+            select(DeletedEntry.id).where(
+                DeletedEntry.patient_id == patient_id,
+                DeletedEntry.kind == kind.value,
+                DeletedEntry.client_id == client_id,
+            )
+        ).first()
+        is not None
+    )
+
+
+def stored(session: Session, model: type[E], *, patient_id: int, client_id: uuid.UUID) -> E | None:
+    return session.exec(
+        select(model).where(model.patient_id == patient_id, model.client_id == client_id)
+    ).first()
+
+
+def repeat_of(
+    session: Session,
+    model: type[E],
+    *,
+    kind: EntryKind,
+    patient_id: int,
+    client_id: uuid.UUID,
+    fingerprint: str,
+) -> E | None:
+    """The stored entry when this is a repeat, None when the UUID is new.
+
+    Raises EntryGone for a deleted entry's UUID and ClientIdConflict for a UUID
+    already used with another body. Call it before any other check, so that a
+    repeat answers the same whatever has changed since (the day it was recorded
+    may no longer be open for new entries).
+    """
+    if is_deleted(session, kind=kind, patient_id=patient_id, client_id=client_id):
+        raise EntryGone(client_id)
+    entry = stored(session, model, patient_id=patient_id, client_id=client_id)
+    if entry is None:
+        return None
+    if entry.created_fingerprint != fingerprint:
+        raise ClientIdConflict(client_id)
+    return entry
+
+
+def save_new(
+    session: Session,
+    entry: E,
+    *,
+    kind: EntryKind,
+    race_winner: Callable[[], E | None] = lambda: None,
+) -> Saved[E]:
+    """Commit a new entry. When a concurrent request stored the same UUID first, the
+    rule above decides (repeat, conflict or gone); when it stored the same occurrence
+    under another UUID (``race_winner``), that one is the answer."""
+    session.add(entry)
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        model = type(entry)
+        winner = (
+            repeat_of(
+                session,
+                model,
+                kind=kind,
+                patient_id=entry.patient_id,
+                client_id=entry.client_id,
+                fingerprint=entry.created_fingerprint,
+            )
+            or race_winner()
+        )
+        if winner is None:
+            raise
+        return Saved(winner, created=False)
+    session.refresh(entry)
+    return Saved(entry, created=True)
+
+
+def bury(session: Session, entry: DeviceEntry, *, kind: EntryKind, now: datetime) -> None:
+    """Delete an entry, leaving its tombstone, and commit."""
+    session.add(
+        DeletedEntry(
+            patient_id=entry.patient_id,
+            kind=kind.value,
+            client_id=entry.client_id,
+            created_fingerprint=entry.created_fingerprint,
+            deleted_at=now,
+        )
+    )
+    session.delete(entry)
+    session.commit()
