@@ -197,3 +197,28 @@ def _print_logins(password: str, rows: list[tuple[str, str]]) -> None:
 
 if __name__ == "__main__":
     app()
+
+
+@app.command("send-reminders")
+def send_reminders() -> None:
+    """Send the Web Push reminders that are due now (run it from cron every few
+    minutes; any number of runs at once send each reminder once per device)."""
+    from app.main import create_app
+    from app.services import reminders
+
+    settings = get_settings()
+    application = create_app(settings)
+    engine = application.state.engine
+    try:
+        report = reminders.send_due_reminders(
+            engine,
+            now=SystemClock()(),
+            vapid_private_key=settings.vapid_private_key,
+            vapid_subject=settings.vapid_subject,
+            payload_for=reminders.payload_builder(engine, reminders.urls_of(application)),
+        )
+    finally:
+        engine.dispose()
+    typer.echo(
+        f"Reminders: {report.sent} sent, {report.failed} to retry, {report.gone} devices gone."
+    )

@@ -50,6 +50,12 @@ class Settings(BaseSettings):
     sqlite_busy_timeout_ms: int = Field(default=5000, ge=0)
     db_pool_size: int = Field(default=10, ge=1)
     db_max_overflow: int = Field(default=20, ge=0)
+    # Web Push (issue 11): a VAPID private key in PEM (else made on first use and kept
+    # in the database), the contact push services may write to, and how often the
+    # in-process reminder loop runs (0: off; use `tsuranai send-reminders` from cron).
+    vapid_private_key: str = ""
+    vapid_subject: str = "mailto:reminders@tsuranai.invalid"
+    reminder_loop_seconds: int = Field(default=0, ge=0)
 
     @property
     def is_development(self) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from contextlib import asynccontextmanager
@@ -41,8 +42,19 @@ def create_app(
     )
 
     @asynccontextmanager
-    async def lifespan(_app: FastAPI):
+    async def lifespan(app: FastAPI):
+        # Web Push needs the app's VAPID key; make it on the first run (issue 11).
+        from app.db import write_session
+        from app.services import push, reminders
+
+        with write_session(engine) as session:
+            push.vapid_key(session, configured=settings.vapid_private_key, now=app.state.clock())
+        loop = None
+        if settings.reminder_loop_seconds:
+            loop = asyncio.create_task(reminders.reminder_loop(app, settings.reminder_loop_seconds))
         yield
+        if loop is not None:
+            loop.cancel()
         engine.dispose()
 
     app = FastAPI(

@@ -17,7 +17,7 @@ occurrence; the sender delivers each key at most once per device.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -116,3 +116,44 @@ def reminders_between(
         )
         day += timedelta(days=1)
     return found
+
+
+# ---------------------------------------------------------------------------
+# Due soon (the home screen's "coming up")
+# ---------------------------------------------------------------------------
+
+SOON = timedelta(minutes=30)
+
+
+@dataclass(frozen=True, slots=True)
+class DueSoon:
+    day: date
+    routine: str
+    at: datetime  # local
+    item_id: int | None
+
+
+def due_soon(
+    rhythm: Rhythm,
+    versions: Iterable[PlannedRoutine],
+    now: datetime,
+    done: Callable[[str, date], bool],
+    within: timedelta = SOON,
+) -> list[DueSoon]:
+    """Routines at a set time from now to ``within`` ahead, not done yet, in time
+    order. Routines spread over the day (water) are not "due" at a moment."""
+    versions = list(versions)
+    moment = now.astimezone(UTC)
+    first, last = day_at(rhythm, moment), day_at(rhythm, moment + within)
+    found = []
+    day = first
+    while day <= last:
+        for occurrence in occurrences_on(rhythm, versions, day):
+            if occurrence.until_utc is not None or not _remindable(occurrence.routine):
+                continue
+            if moment <= occurrence.at_utc <= moment + within and not done(occurrence.routine, day):
+                found.append(
+                    DueSoon(day, occurrence.routine, occurrence.at, occurrence.item.item_id)
+                )
+        day += timedelta(days=1)
+    return sorted(found, key=lambda d: d.at)

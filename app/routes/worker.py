@@ -24,6 +24,7 @@ SHELL_FILES = (
     "css/pwa.css",
     "js/htmx-4.0.1.min.js",
     "js/pwa.js",
+    "js/reminders.js",
     "js/timer.js",
     "js/settings.js",
     "js/workbox-v7.4.1/workbox-window.prod.umd.js",
@@ -33,7 +34,7 @@ SHELL_FILES = (
     "icons/apple-touch-icon.png",
 )
 # Scripts the worker itself loads after Workbox, in order.
-WORKER_IMPORTS: tuple[str, ...] = ()
+WORKER_IMPORTS: tuple[str, ...] = ("js/idb-8.0.4.umd.js", "js/store.js", "js/sw-reminders.js")
 # Placeholders in static/sw.js, each a whole line the route replaces.
 _SHELL_LINE = "const SHELL = []; /* filled in by app/routes/pwa.py */"
 _VERSION_LINE = 'const VERSION = "dev"; /* filled in by app/routes/pwa.py */'
@@ -59,6 +60,7 @@ def script(request: Request) -> str:
         "home": request.url_for("patient.home").path,
         "pages": request.url_for("patient.home").path,
         "offline": offline,
+        "icon": _static(request, "icons/icon-192.png"),
         "signOut": [
             request.url_for("auth.logout").path,
             request.url_for("auth.logout_everywhere").path,

@@ -25,8 +25,11 @@ def app_settings_of(session: Session, *, patient: User) -> AppSettings:
 
 def theme_of(session: Session, *, patient: User, profile: PatientProfile, now: datetime) -> str:
     """The page theme for this patient now (see app.domain.night.theme_for)."""
-    mode = app_settings_of(session, patient=patient).night_mode
-    return theme_for(mode, rhythm_of(profile), now)
+    return theme_for_settings(app_settings_of(session, patient=patient), profile=profile, now=now)
+
+
+def theme_for_settings(current: AppSettings, *, profile: PatientProfile, now: datetime) -> str:
+    return theme_for(current.night_mode, rhythm_of(profile), now)
 
 
 def _saved(session: Session, patient: User, **changes) -> AppSettings:

@@ -92,6 +92,74 @@
     window.tsuranaiWorker = wb;
   }
 
+  /* The worker acts for the page (a reminder's "Done", sending the offline queue
+     in the background): it needs to know who is signed in and the CSRF token. */
+  function shareSession() {
+    if (!window.tsuranaiStore) return Promise.resolve();
+    const patient = body.dataset.patient ? Number(body.dataset.patient) : null;
+    const field = document.querySelector("input[name=csrftoken]");
+    const value = patient && field ? { patient: patient, csrf: field.value } : null;
+    return window.tsuranaiStore.setMeta("session", value).catch(() => {});
+  }
+
+  /* One subscription per device, re-checked when the app opens: the browser may
+     have renewed it, or the server forgotten it. Once per browser session. */
+  function recheckReminders() {
+    if (!body.dataset.patient || !("serviceWorker" in navigator) || !("PushManager" in window)) return;
+    if (!("Notification" in window) || Notification.permission !== "granted") return;
+    try {
+      if (sessionStorage.getItem("tsuranai.push-checked") === body.dataset.patient) return;
+      sessionStorage.setItem("tsuranai.push-checked", body.dataset.patient);
+    } catch (blocked) {
+      return;
+    }
+    navigator.serviceWorker.ready
+      .then((registration) => registration.pushManager.getSubscription())
+      .then((subscription) => {
+        if (!subscription) return;
+        const field = document.querySelector("input[name=csrftoken]");
+        return fetch(body.dataset.pushSubscribe, {
+          method: "POST",
+          credentials: "same-origin",
+          headers: { "Content-Type": "application/json", "X-CSRFToken": field ? field.value : "" },
+          body: JSON.stringify(subscription.toJSON()),
+        });
+      })
+      .catch(() => {});
+  }
+
+  /* Confirmations and errors must not land under the sticky header: keep the
+     header's height in --header-height (scroll-padding-top in pwa.css), and after
+     an htmx swap bring the first notice in the new content into view. */
+  function trackHeader() {
+    const header = document.querySelector(".site-header");
+    if (!header) return;
+    const update = () =>
+      document.documentElement.style.setProperty("--header-height", header.offsetHeight + "px");
+    update();
+    window.addEventListener("resize", update);
+  }
+
+  function revealNotices(event) {
+    const ctx = event.detail && event.detail.ctx;
+    const root = (ctx && ctx.target && ctx.target.isConnected ? ctx.target : null) || document.getElementById("main");
+    if (!root || !root.querySelector) return;
+    const notice =
+      (root.matches(".alert, [role=alert]") ? root : null) ||
+      root.querySelector(".alert, [role=alert], .field-error");
+    if (!notice) return;
+    const header = document.querySelector(".site-header");
+    const top = header ? header.getBoundingClientRect().bottom : 0;
+    const box = notice.getBoundingClientRect();
+    if (box.top < top || box.bottom > window.innerHeight) {
+      notice.scrollIntoView({ block: "start", behavior: "smooth" });
+    }
+  }
+
+  trackHeader();
+  document.addEventListener("htmx:after:settle", revealNotices);
   offerInstall();
+  shareSession();
   registerWorker();
+  recheckReminders();
 })();

@@ -8,7 +8,7 @@ shape (app.errors.api_error_body).
 from fastapi import APIRouter, Depends
 
 from app.deps import get_current_user
-from app.routes.api import batch, completions, diary, me
+from app.routes.api import batch, completions, diary, me, push
 from app.routes.api.entries import ErrorOut
 
 router = APIRouter(
@@ -23,3 +23,4 @@ router.include_router(me.router)
 router.include_router(diary.router)
 router.include_router(completions.router)
 router.include_router(batch.router)
+router.include_router(push.router)

@@ -3,13 +3,17 @@ Also the dependency that picks every patient page's theme."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from datetime import time
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse
+from pydantic import BaseModel
 
 from app import forms
 from app.db import SessionDep
 from app.deps import CurrentPatient, CurrentProfile, NowDep
-from app.services import app_settings, calendar_feed
+from app.services import app_settings, calendar_feed, reminders, reminders_settings
 from app.services.errors import InvalidInput
 from app.templating import render
 
@@ -22,8 +26,11 @@ def apply_theme(
     request: Request, session: SessionDep, patient: CurrentPatient, profile: CurrentProfile,
     now: NowDep,
 ) -> None:  # fmt: skip
-    """Night mode for every patient page: base.html reads ``request.state.theme``."""
-    request.state.theme = app_settings.theme_of(session, patient=patient, profile=profile, now=now)
+    """Night mode for every patient page (base.html reads ``request.state.theme``),
+    and whether the first-run welcome is still to be offered (home.html)."""
+    current = app_settings.app_settings_of(session, patient=patient)
+    request.state.theme = app_settings.theme_for_settings(current, profile=profile, now=now)
+    request.state.welcome_pending = not current.welcome_done
 
 
 def _calendar_urls(request: Request, feed) -> dict | None:
@@ -33,10 +40,26 @@ def _calendar_urls(request: Request, feed) -> dict | None:
     return {"https": https, "webcal": "webcal://" + https.split("://", 1)[1]}
 
 
+def _reminder_values(session, patient) -> dict:
+    row = reminders_settings.settings_of(session, patient_id=patient.id)
+    muted = reminders_settings.muted_of(row)
+    return {
+        "routines": [r for r in reminders_settings.REMINDABLE if r not in muted],
+        "quiet_start": row.quiet_start.strftime("%H:%M") if row.quiet_start else "",
+        "quiet_end": row.quiet_end.strftime("%H:%M") if row.quiet_end else "",
+        "water_per_day": str(row.water_per_day),
+    }
+
+
 def _page(request, session, patient, *, values=None, errors=None, saved=None, status=200):
     current = app_settings.app_settings_of(session, patient=patient)
+    reminder_row = reminders_settings.settings_of(session, patient_id=patient.id)
     context = {
-        "values": values or {"night_mode": current.night_mode},
+        "values": values
+        or {"night_mode": current.night_mode, **_reminder_values(session, patient)},
+        "reminders_on": reminder_row.enabled,
+        "devices": reminders.device_count(session, actor=patient),
+        "remindable": reminders_settings.REMINDABLE,
         "errors": errors or {},
         "saved": saved,
         "calendar": _calendar_urls(request, calendar_feed.feed_of(session, actor=patient)),
@@ -77,3 +100,55 @@ def save_night_mode(
 def replace_calendar(request: Request, session: SessionDep, patient: CurrentPatient, now: NowDep):
     calendar_feed.replace_feed(session, actor=patient, now=now)
     return _back(request, "calendar")
+
+
+class ReminderForm(BaseModel):
+    routines: list[str] = []
+    quiet_start: Annotated[time | None, forms.Blank] = None
+    quiet_end: Annotated[time | None, forms.Blank] = None
+    water_per_day: int = 3
+
+
+@router.post("/settings/reminders", name="pwa.save_reminders")
+def save_reminders(
+    request: Request, session: SessionDep, patient: CurrentPatient, form: forms.FormDataDep
+):
+    result = forms.validate(ReminderForm, form, lists=("routines",))
+    errors = result.errors
+    if result.ok:
+        data = result.data
+        try:
+            reminders_settings.save_settings(
+                session, actor=patient, routines=set(data.routines), quiet_start=data.quiet_start,
+                quiet_end=data.quiet_end, water_per_day=data.water_per_day,
+            )  # fmt: skip
+        except InvalidInput as invalid:
+            session.rollback()
+            errors = invalid.errors
+        else:
+            return _back(request, "reminders")
+    current = app_settings.app_settings_of(session, patient=patient)
+    values = {
+        "night_mode": current.night_mode,
+        **result.values,
+        "routines": result.values.get("routines") or [],
+    }
+    return _page(request, session, patient, values=values, errors=errors, status=422)
+
+
+@router.post("/settings/reminders/pause", name="pwa.pause_reminders")
+def pause_reminders(request: Request, session: SessionDep, patient: CurrentPatient):
+    """Turn reminders off on every device (the devices stay subscribed)."""
+    reminders_settings.set_enabled(session, actor=patient, enabled=False)
+    return _back(request, "paused")
+
+
+@router.get("/welcome", name="pwa.welcome")
+def show_welcome(request: Request, step: Annotated[int, Query(ge=1, le=3)] = 1):
+    return render(request, "pwa/welcome.html", {"step": step})
+
+
+@router.post("/welcome", name="pwa.finish_welcome")
+def finish_welcome(request: Request, session: SessionDep, patient: CurrentPatient):
+    app_settings.finish_welcome(session, patient=patient)
+    return RedirectResponse(request.url_for("patient.home").path, status_code=303)
