@@ -11,7 +11,7 @@ from pydantic import BaseModel
 from app import forms
 from app.db import SessionDep
 from app.deps import CurrentPatient, CurrentProfile, NowDep
-from app.services import preferences
+from app.services import preferences, zones
 from app.services.errors import InvalidInput
 from app.templating import locale_of, render
 
@@ -32,6 +32,8 @@ def _page(request, current, values, errors, *, saved=False, status=200):
         "errors": errors,
         "saved": saved,
         "zones": preferences.zone_choices(),
+        # Issue 11: common zones first, named in the page's language.
+        "zone_options": zones.zone_options(locale_of(request), request.app.state.clock()),
         "optional_routines": current.optional,
     }
     return render(

@@ -18,7 +18,7 @@ from app.db import SessionDep
 from app.deps import CurrentPatient, CurrentProfile, NowDep
 from app.i18n import N_
 from app.routes.params import EntityId, LocalDate
-from app.services import completions, tonight
+from app.services import completions, due_soon, tonight
 from app.services import diary as diary_service
 from app.services.errors import InvalidInput
 from app.templating import is_fragment_request, render
@@ -51,6 +51,8 @@ def _home(request, session, patient, profile, now, *, errors=None, error_item=No
         "errors": errors or {},
         "error_item": error_item,
         "new_id": uuid.uuid4,
+        # Issue 11: what is due in the next half hour, at the top.
+        "due_soon": due_soon.due_soon_for(session, patient_id=patient.id, profile=profile, now=now),
         # The diary's "Cramp now" button and morning check-in (issue 4).
         "diary_home": diary_service.home_cards(
             session, actor=patient, patient_id=patient.id, now=now

@@ -1,0 +1,28 @@
+"""What is due in the next half hour, for the top of the home screen."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlmodel import Session
+
+from app.domain.reminders import DueSoon, due_soon
+from app.domain.schedule import day_at
+from app.models import PatientProfile
+from app.services import habits as completion_service
+from app.services import plan as plan_service
+
+
+def due_soon_for(
+    session: Session, *, patient_id: int, profile: PatientProfile, now: datetime
+) -> list[DueSoon]:
+    """Routines at a set time in the next 30 minutes that are not done yet."""
+    rhythm = plan_service.rhythm_of(profile)
+    versions = plan_service.plan_versions(session, patient_id=patient_id)
+    today = day_at(rhythm, now)
+    done = completion_service.done_counts(
+        session, patient_id=patient_id, start=today, end=today + timedelta(days=1)
+    )
+    return due_soon(
+        rhythm, versions, now, lambda routine, day: bool(done.get(routine, {}).get(day))
+    )
