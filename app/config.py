@@ -41,6 +41,8 @@ class Settings(BaseSettings):
     secure_cookies: bool = False
     patient_session_days: int = Field(default=30, ge=1, le=365)
     staff_session_hours: int = Field(default=12, ge=1, le=24 * 7)
+    # Failed sign-ins per hour before an account (or an address) is refused to
+    # browsers it has not signed in from; see app.services.auth._wait_before_trying.
     login_attempts_per_account_hour: int = Field(default=100, ge=1)
     login_attempts_per_address_hour: int = Field(default=300, ge=1)
     # Argon2id cost; the defaults are argon2-cffi's RFC 9106 "low memory" profile.

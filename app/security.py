@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
 
 from argon2 import PasswordHasher, Type
@@ -16,6 +17,7 @@ CSRF_COOKIE = "csrftoken"
 CSRF_FIELD = "csrftoken"
 CSRF_HEADER = "x-csrftoken"
 LOCALE_COOKIE = "tsuranai_lang"
+DEVICE_COOKIE = "tsuranai_device"
 
 # Hashed once at start-up and verified against for unknown accounts, so that a
 # wrong e-mail costs as much time as a wrong password and timing reveals nothing.
@@ -55,6 +57,26 @@ def new_session_token() -> str:
 
 def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def known_device_token(secret: str, user_id: int) -> str:
+    """A mark this browser keeps after signing in, so that an attack on the account
+    from elsewhere does not lock it out here. It names no account: only the server,
+    knowing whose sign-in it checks, can tell it belongs to that account."""
+    nonce = secrets.token_urlsafe(12)
+    return f"{nonce}.{_device_mac(secret, user_id, nonce)}"
+
+
+def is_known_device(secret: str, user_id: int, token: str | None) -> bool:
+    if not token or len(token) > 100 or "." not in token:
+        return False
+    nonce, _, mac = token.partition(".")
+    return hmac.compare_digest(mac, _device_mac(secret, user_id, nonce))
+
+
+def _device_mac(secret: str, user_id: int, nonce: str) -> str:
+    message = f"known-device:{user_id}:{nonce}".encode()
+    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
 
 
 def csrf_protect(app, settings: Settings, on_failure, on_malformed):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Depends, Request
@@ -12,12 +13,14 @@ from app import forms, i18n
 from app.db import SessionDep
 from app.deps import CurrentUser, NowDep, OptionalUser, PasswordsDep, get_optional_user
 from app.models import Role, User
-from app.security import LOCALE_COOKIE, SESSION_COOKIE
+from app.security import DEVICE_COOKIE, LOCALE_COOKIE, SESSION_COOKIE
 from app.services import accounts, auth
 from app.services.errors import InvalidInput
 from app.templating import render
 
 router = APIRouter(dependencies=[Depends(get_optional_user)])
+
+KNOWN_DEVICE_SECONDS = 400 * 24 * 3600  # the longest browsers keep a cookie
 
 HOME_ROUTE = {
     Role.PATIENT: "patient.home",
@@ -51,6 +54,17 @@ def set_session_cookie(request: Request, response, signed_in: auth.SignedIn) -> 
         samesite="lax",
         secure=settings.secure_cookies,
         path="/",
+    )
+    # Outlives sign-out on purpose: it only tells the login throttle this is a
+    # browser the account has used (app.services.auth), it signs nobody in.
+    response.set_cookie(
+        DEVICE_COOKIE,
+        signed_in.device_token,
+        max_age=KNOWN_DEVICE_SECONDS,
+        httponly=True,
+        samesite="lax",
+        secure=settings.secure_cookies,
+        path="/login",
     )
     if signed_in.user.locale:
         set_locale_cookie(request, response, signed_in.user.locale)
@@ -115,14 +129,16 @@ def log_in(
             user_agent=request.headers.get("user-agent", ""),
             now=now,
             previous_token=request.cookies.get(SESSION_COOKIE),
+            device_token=request.cookies.get(DEVICE_COOKIE),
         )
-    except auth.LoginThrottled:
+    except auth.LoginThrottled as throttled:
+        seconds = max(1, math.ceil(throttled.retry_after.total_seconds()))
         return render(
             request,
             "auth/login.html",
-            {"values": values, "errors": {}, "throttled": True},
+            {"values": values, "errors": {}, "throttled": True, "wait_minutes": -(-seconds // 60)},
             status_code=429,
-            headers={"Retry-After": "3600"},
+            headers={"Retry-After": str(seconds)},
         )
     except auth.InvalidCredentials:
         return render(

@@ -6,20 +6,39 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.config import Settings
 from app.i18n import N_
 from app.models import LoginAttempt, Role, User, UserSession
-from app.security import Passwords, new_session_token, token_digest
+from app.security import (
+    Passwords,
+    is_known_device,
+    known_device_token,
+    new_session_token,
+    token_digest,
+)
 from app.services.accounts import normalise_email, password_problem
 from app.services.errors import InvalidInput
 
 THROTTLE_WINDOW = timedelta(hours=1)
+# A sign-in that worked from an address is remembered this long: that address is
+# then the owner's, and an attack on the account from elsewhere does not lock it.
+KNOWN_ADDRESS_FOR = timedelta(days=30)
+# From one address to one account, a few mistakes are free; after that each further
+# try waits twice as long as the one before, up to this. Failures are remembered a
+# day for it, so the wait does not shrink back while somebody keeps guessing.
+FREE_FAILURES = 3
+LONGEST_DELAY = timedelta(minutes=15)
+FAILURE_MEMORY = timedelta(days=1)
 
 
 class LoginThrottled(Exception):
-    """Too many sign-in attempts for this account or from this address."""
+    """Too many failed sign-ins: try again after ``retry_after``."""
+
+    def __init__(self, retry_after: timedelta) -> None:
+        super().__init__(retry_after)
+        self.retry_after = retry_after
 
 
 class InvalidCredentials(Exception):
@@ -31,6 +50,8 @@ class SignedIn:
     user: User
     token: str
     expires_at: datetime
+    # Set as a cookie: marks this browser as one the account has signed in from.
+    device_token: str
 
 
 def session_lifetime(settings: Settings, role: Role) -> timedelta:
@@ -40,12 +61,94 @@ def session_lifetime(settings: Settings, role: Role) -> timedelta:
     return timedelta(hours=settings.staff_session_hours)
 
 
-def _recent_attempts(session: Session, column, value: str, since: datetime) -> int:
-    return session.exec(
-        select(func.count())
+def _failures(*where):
+    return (
+        select(
+            func.count(), func.min(LoginAttempt.attempted_at), func.max(LoginAttempt.attempted_at)
+        )
         .select_from(LoginAttempt)
-        .where(column == value, LoginAttempt.attempted_at >= since)
+        .where(~col(LoginAttempt.succeeded), *where)
+    )
+
+
+def _wait_before_trying(
+    session: Session, *, settings: Settings, email: str, address: str, known: bool, now: datetime
+) -> timedelta | None:
+    """How long this try must wait, if at all. Only failures count.
+
+    - One address and one account: after FREE_FAILURES failures in a row, each try
+      waits twice as long as the last (1 s, 2 s, 4 s … up to LONGEST_DELAY), so
+      guessing is slow, and nobody else is affected.
+    - One account from anywhere: ``login_attempts_per_account_hour`` failures lock
+      it, but only for browsers and addresses it has not signed in from before, so a
+      stranger who knows the e-mail cannot lock its owner out of their own phone.
+    - One address across accounts: ``login_attempts_per_address_hour`` failures
+      (somebody trying a list of e-mails), again not for a known browser or address.
+    """
+    since = now - THROTTLE_WINDOW
+    recent = LoginAttempt.attempted_at >= since
+    last_success = session.exec(
+        select(func.max(LoginAttempt.attempted_at)).where(
+            LoginAttempt.email == email,
+            LoginAttempt.client_address == address,
+            col(LoginAttempt.succeeded),
+        )
     ).one()
+    remembered = now - FAILURE_MEMORY
+    in_a_row = LoginAttempt.attempted_at > max(remembered, last_success or remembered)
+    failed, _, last = session.exec(
+        _failures(LoginAttempt.email == email, LoginAttempt.client_address == address, in_a_row)
+    ).one()
+    if failed >= FREE_FAILURES:
+        doublings = min(failed - FREE_FAILURES, 20)  # 2**20 s is past LONGEST_DELAY
+        delay = min(timedelta(seconds=2**doublings), LONGEST_DELAY)
+        if now < last + delay:
+            return last + delay - now
+    if known:
+        return None
+    for where, limit in (
+        (LoginAttempt.email == email, settings.login_attempts_per_account_hour),
+        (LoginAttempt.client_address == address, settings.login_attempts_per_address_hour),
+    ):
+        failed, oldest, _ = session.exec(_failures(where, recent)).one()
+        if failed >= limit:
+            return oldest + THROTTLE_WINDOW - now
+    return None
+
+
+def _is_known(
+    session: Session,
+    *,
+    settings: Settings,
+    user: User | None,
+    email: str,
+    address: str,
+    device_token: str | None,
+    now: datetime,
+) -> bool:
+    """Has the account signed in from this browser, or lately from this address?"""
+    if user is not None and is_known_device(settings.resolved_secret_key(), user.id, device_token):
+        return True
+    return (
+        session.exec(
+            select(LoginAttempt.id).where(
+                LoginAttempt.email == email,
+                LoginAttempt.client_address == address,
+                col(LoginAttempt.succeeded),
+                LoginAttempt.attempted_at >= now - KNOWN_ADDRESS_FOR,
+            )
+        ).first()
+        is not None
+    )
+
+
+def _forget_old_attempts(session: Session, now: datetime) -> None:
+    session.exec(
+        delete(LoginAttempt).where(
+            LoginAttempt.attempted_at < now - FAILURE_MEMORY, ~col(LoginAttempt.succeeded)
+        )
+    )
+    session.exec(delete(LoginAttempt).where(LoginAttempt.attempted_at < now - KNOWN_ADDRESS_FOR))
 
 
 def sign_in(
@@ -59,33 +162,37 @@ def sign_in(
     user_agent: str,
     now: datetime,
     previous_token: str | None = None,
+    device_token: str | None = None,
 ) -> SignedIn:
     """Check a password and open a new device session.
 
-    At most ``login_attempts_per_account_hour`` tries per account and
-    ``login_attempts_per_address_hour`` per client address within an hour; the
-    attempts live in the database, so every app process counts the same ones.
-    Any session the browser already had is ended: the token is rotated at sign-in.
+    Failed tries are throttled (see _wait_before_trying); the attempts live in the
+    database, so every app process counts the same ones. A throttled try is not
+    counted and its password is not checked. Any session the browser already had
+    is ended: the token is rotated at sign-in.
     """
     email = normalise_email(email)[:254]
-    since = now - THROTTLE_WINDOW
-    session.exec(delete(LoginAttempt).where(LoginAttempt.attempted_at < since))
-    if (
-        _recent_attempts(session, LoginAttempt.email, email, since)
-        >= settings.login_attempts_per_account_hour
-        or _recent_attempts(session, LoginAttempt.client_address, client_address, since)
-        >= settings.login_attempts_per_address_hour
-    ):
-        session.commit()
-        raise LoginThrottled
+    address = client_address[:64]
+    _forget_old_attempts(session, now)
     user = session.exec(select(User).where(User.email == email)).first()
+    known = _is_known(
+        session,
+        settings=settings,
+        user=user,
+        email=email,
+        address=address,
+        device_token=device_token,
+        now=now,
+    )
+    wait = _wait_before_trying(
+        session, settings=settings, email=email, address=address, known=known, now=now
+    )
+    if wait is not None:
+        session.commit()
+        raise LoginThrottled(wait)
     ok = passwords.verify(user.password_hash if user else None, password)
     ok = ok and user is not None and user.is_active
-    session.add(
-        LoginAttempt(
-            email=email, client_address=client_address[:64], attempted_at=now, succeeded=ok
-        )
-    )
+    session.add(LoginAttempt(email=email, client_address=address, attempted_at=now, succeeded=ok))
     if not ok:
         session.commit()
         raise InvalidCredentials
@@ -113,7 +220,8 @@ def _open_session(
             user_agent=user_agent[:200],
         )
     )
-    return SignedIn(user=user, token=token, expires_at=expires_at)
+    device = known_device_token(settings.resolved_secret_key(), user.id)
+    return SignedIn(user=user, token=token, expires_at=expires_at, device_token=device)
 
 
 def user_for_token(session: Session, *, token: str | None, now: datetime) -> User | None:
