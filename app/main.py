@@ -22,7 +22,7 @@ from app.middleware import (
     RequestDay,
     SecurityHeaders,
 )
-from app.routes import admin, auth, health, practitioner, pwa
+from app.routes import admin, auth, docs, health, practitioner, pwa
 from app.routes import api as api_routes
 from app.routes import patient as patient_routes
 from app.security import Passwords
@@ -62,7 +62,7 @@ def create_app(
         summary="Night-time toe cramp self-care: plans, reminders and a cramp diary.",
         version="1",
         lifespan=lifespan,
-        docs_url="/api/docs",
+        docs_url=None,  # app.routes.docs serves it from static/, under the CSP
         redoc_url=None,
         openapi_url="/api/openapi.json",
     )
@@ -82,6 +82,7 @@ def create_app(
     app.mount("/static", StaticAssets(directory=STATIC_DIR), name="static")
     app.include_router(health.router)
     app.include_router(pwa.router)
+    app.include_router(docs.router)
     app.include_router(auth.router)
     app.include_router(patient_routes.router)
     app.include_router(practitioner.router)
