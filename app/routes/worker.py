@@ -25,6 +25,7 @@ SHELL_FILES = (
     "js/htmx-4.0.1.min.js",
     "js/pwa.js",
     "js/reminders.js",
+    "js/outbox.js",
     "js/timer.js",
     "js/settings.js",
     "js/workbox-v7.4.1/workbox-window.prod.umd.js",
@@ -34,7 +35,12 @@ SHELL_FILES = (
     "icons/apple-touch-icon.png",
 )
 # Scripts the worker itself loads after Workbox, in order.
-WORKER_IMPORTS: tuple[str, ...] = ("js/idb-8.0.4.umd.js", "js/store.js", "js/sw-reminders.js")
+WORKER_IMPORTS: tuple[str, ...] = (
+    "js/idb-8.0.4.umd.js",
+    "js/store.js",
+    "js/sw-reminders.js",
+    "js/sw-outbox.js",
+)
 # Placeholders in static/sw.js, each a whole line the route replaces.
 _SHELL_LINE = "const SHELL = []; /* filled in by app/routes/pwa.py */"
 _VERSION_LINE = 'const VERSION = "dev"; /* filled in by app/routes/pwa.py */'
@@ -61,6 +67,7 @@ def script(request: Request) -> str:
         "pages": request.url_for("patient.home").path,
         "offline": offline,
         "icon": _static(request, "icons/icon-192.png"),
+        "batch": request.url_for("api.batch").path,
         "signOut": [
             request.url_for("auth.logout").path,
             request.url_for("auth.logout_everywhere").path,
