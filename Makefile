@@ -13,7 +13,7 @@ export UV_PYTHON_DOWNLOADS := never
 # Debian packages the browser journeys need: the browser and Japanese fonts.
 BROWSER_PACKAGES := chromium fonts-noto-cjk
 
-.PHONY: run test lint format bench messages browser clean
+.PHONY: run test lint format bench messages browser clean mutation
 
 $(STAMP): pyproject.toml uv.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -54,8 +54,21 @@ bench: $(STAMP)
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq wrk; }
 	$(BIN)/python -m bench.run
 
+# Mutation testing of the domain rules: a fresh mutmut run over app/domain/ with the
+# unit tests (2 children, fixed Hypothesis examples), then the survivors once more
+# under a zone that is not UTC (swapping UTC for the machine's zone only shows there),
+# then the score per module and each surviving mutant. Fails below 95% in any module.
+MUTATION_TZ ?= America/St_Johns
+
+mutation: $(STAMP)
+	rm -rf mutants
+	TZ=UTC $(BIN)/mutmut run --max-children 2
+	survivors="$$($(BIN)/python -m tests.mutation_report --names)"; \
+	if [ -n "$$survivors" ]; then TZ=$(MUTATION_TZ) $(BIN)/mutmut run --max-children 2 $$survivors; fi
+	$(BIN)/python -m tests.mutation_report
+
 messages: $(STAMP)
 	$(BIN)/python -m tests.i18n_check
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts
+	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts mutants

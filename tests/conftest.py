@@ -37,6 +37,16 @@ hypothesis_settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow],
     derandomize=os.environ.get("CI") == "true",
 )
+# `make mutation` selects this one (--hypothesis-profile=mutation): the same few
+# examples on every run (each surviving mutant runs the property tests again), and no
+# example database, so a verdict never depends on what an earlier mutant left behind.
+hypothesis_settings.register_profile(
+    "mutation",
+    parent=hypothesis_settings.get_profile("tsuranai"),
+    derandomize=True,
+    database=None,
+    max_examples=25,
+)
 hypothesis_settings.load_profile("tsuranai")
 
 

@@ -12,6 +12,7 @@ from app.domain.adherence import adherence, evening_routines_due, full_evening
 from app.domain.catalogue import Routine, default_plan
 from app.domain.schedule import Dose
 from app.domain.strength import as_percent, smooth, strengths
+from tests.properties import examples
 
 JOINED = date(2026, 11, 2)  # a Monday
 PLAN = default_plan(JOINED)
@@ -97,7 +98,7 @@ def test_through_stops_before_an_evening_still_in_progress():
     assert result.total.scheduled == 2
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(
     done_days=st.sets(st.integers(0, 27)),
     glasses=st.dictionaries(st.integers(0, 27), st.integers(0, 20)),

@@ -27,6 +27,7 @@ from app.domain.schedule import (
     week_of,
     weekly_goals,
 )
+from tests.properties import examples
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 NEW_YORK = ZoneInfo("America/New_York")
@@ -312,7 +313,7 @@ def plans(draw):
 rhythms = st.builds(Rhythm, times, times, st.sampled_from(ZONES).map(ZoneInfo))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(rhythm=rhythms, plan=plans(), day=days)
 # Lord Howe falls back half an hour at 02:00 on 5 April 2026: 01:30 happens twice.
 @example(
@@ -343,7 +344,7 @@ def test_every_occurrence_falls_inside_the_day_it_is_listed_for(rhythm, plan, da
             assert occurrence.at_utc <= occurrence.until_utc < end
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(rhythm=rhythms, plan=plans(), day=days, shuffle=st.randoms(use_true_random=False))
 def test_order_is_stable_and_no_routine_is_listed_twice(rhythm, plan, day, shuffle):
     first = occurrences_on(rhythm, plan, day)
@@ -356,7 +357,7 @@ def test_order_is_stable_and_no_routine_is_listed_twice(rhythm, plan, day, shuff
     assert len(routines) == len(set(routines))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(rhythm=rhythms, day=days)
 def test_patient_days_tile_time_with_no_gap_or_overlap(rhythm, day):
     start, end = day_bounds(rhythm, day)
@@ -366,7 +367,7 @@ def test_patient_days_tile_time_with_no_gap_or_overlap(rhythm, day):
     assert day_at(rhythm, end - timedelta(microseconds=1)) == day
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(
     bedtime=times,
     wake=times,
