@@ -55,7 +55,7 @@ def parse_answer(raw: Mapping[str, Any]) -> tuple[AnswerFields | None, list[Fiel
     """
     errors: list[FieldError] = []
     value = raw.get("answer")
-    answer: Answer | None = None
+    answer: Answer | None = None  # pragma: no mutate (read only after an error was recorded)
     if value is None or (isinstance(value, str) and not value.strip()):
         errors.append(FieldError("answer", N_("Please say whether you had cramps.")))
     else:
@@ -91,18 +91,21 @@ def checkin_opens(rhythm: Rhythm, evening: date) -> datetime:
 def checkin_closes(rhythm: Rhythm, evening: date) -> datetime:
     """...and closes at midnight at the end of the day the patient woke up on."""
     wake_day = rhythm.wake_after(evening).date()
-    return local_datetime(wake_day + timedelta(days=1), time(0, 0), rhythm.zone).astimezone(UTC)
+    return local_datetime(wake_day + timedelta(days=1), time.min, rhythm.zone).astimezone(UTC)
 
 
 def can_answer(rhythm: Rhythm, evening: date, now: datetime) -> bool:
-    instant = now.astimezone(UTC)
-    return checkin_opens(rhythm, evening) <= instant < checkin_closes(rhythm, evening)
+    return checkin_opens(rhythm, evening) <= now < checkin_closes(rhythm, evening)
 
 
 def night_to_ask_about(rhythm: Rhythm, now: datetime) -> date | None:
     """The night whose check-in is open now, if any (the latest one on an overlap)."""
     local = now.astimezone(rhythm.zone).date()
-    for back in (0, 1, 2, 3):
+    # A check-in opens after 09:00 on its evening's date (bedtime is at noon or
+    # later, or before noon the next day) and closes by the end of the second day
+    # after it (waking is within a day of bedtime): so it is today's, yesterday's
+    # or the day before yesterday's.
+    for back in (0, 1, 2):
         evening = local - timedelta(days=back)
         if can_answer(rhythm, evening, now):
             return evening

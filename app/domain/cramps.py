@@ -291,10 +291,12 @@ def check_occurred_at(occurred_at: datetime, *, now: datetime) -> FieldError | N
     """A cramp may be logged up to 5 minutes ahead of ``now`` and up to 60 days back."""
     if occurred_at.tzinfo is None:
         return FieldError("occurred_at", N_("Please give a time with its time zone."))
-    instant = occurred_at.astimezone(UTC)
-    if instant > now.astimezone(UTC) + FUTURE_TOLERANCE:
+    # Instants compared in UTC, so a DST change in either zone cannot shift the limits.
+    instant = occurred_at.astimezone(UTC)  # pragma: no mutate (any fixed offset compares alike)
+    now = now.astimezone(UTC)  # pragma: no mutate (any fixed offset compares alike)
+    if instant > now + FUTURE_TOLERANCE:
         return FieldError("occurred_at", N_("That time is in the future."))
-    if instant < now.astimezone(UTC) - MAX_AGE:
+    if instant < now - MAX_AGE:
         return FieldError(
             "occurred_at",
             N_("Cramps can be logged up to %(days)s days back."),
@@ -333,7 +335,7 @@ def resolve_occurred_at(
     if choice in EARLIER_CHOICES:
         moment = now.astimezone(UTC) - timedelta(minutes=EARLIER_CHOICES[choice])
     elif choice == EARLIER_AT:
-        parsed = parse_local_datetime(at_local or "", zone)
+        parsed = parse_local_datetime(at_local or "", zone)  # pragma: no mutate (not a date either)
         if parsed is None:
             return None, FieldError("occurred_at", N_("Please enter a date and time."))
         moment = parsed.astimezone(UTC)
