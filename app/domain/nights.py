@@ -85,11 +85,13 @@ def last_night(now: datetime, rhythm: Rhythm) -> date:
     Before that moment the patient may still be asleep (or awake with a cramp), so
     the night is not over and is not asked about yet.
     """
-    instant = now.astimezone(UTC)
-    evening = instant.astimezone(rhythm.zone).date()
-    while rhythm.wake_after(evening).astimezone(UTC) - SLEEP_WINDOW_MARGIN > instant:
+    evening = now.astimezone(rhythm.zone).date()
+    while True:
+        # Three hours counted in elapsed time, so a DST night is not an hour off.
+        wake = rhythm.wake_after(evening).astimezone(UTC)  # pragma: no mutate (any fixed offset)
+        if wake - SLEEP_WINDOW_MARGIN <= now:
+            return evening
         evening -= timedelta(days=1)
-    return evening
 
 
 def intensity(count: int, worst: int | None) -> int:
