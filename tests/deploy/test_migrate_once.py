@@ -16,7 +16,8 @@ from app.migrate import MIGRATION_LOCK_KEY
 from tests.deploy.conftest import TSURANAI
 from tests.test_migrations import drift
 
-WAIT_S = 90
+# Generous: two fresh processes import the whole app, on a machine that may be busy.
+WAIT_S = 300
 
 
 def waiting_for_advisory_lock(url: str) -> int:
