@@ -2,19 +2,23 @@
 
 Handlers validate with a Pydantic model through :func:`validate`, which never
 raises: it returns the parsed model or field errors, together with the raw
-values to put back into the form.
+values to put back into the form. Every handler answers a mistake the same way,
+through :func:`rerender`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Annotated, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Depends, Request
 from pydantic import BaseModel, BeforeValidator, ValidationError
 from starlette.datastructures import FormData as StarletteFormData
+from starlette.responses import HTMLResponse
 
 from app.i18n import N_, Message
+from app.templating import render
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -105,3 +109,26 @@ def _blank_to_none(value: object) -> object:
 
 # An optional form field: an empty input means "not given", not "invalid".
 Blank = BeforeValidator(_blank_to_none)
+
+
+def rerender(
+    request: Request,
+    template: str,
+    context: Mapping[str, Any],
+    *,
+    values: Mapping[str, object],
+    errors: Mapping[str, str | Message],
+    block: str | None = None,
+    prefix: str = "",
+) -> HTMLResponse:
+    """A form with mistakes, shown again: the same template (or its ``block`` for htmx)
+    with what was typed as ``{prefix}values`` and a message per field as
+    ``{prefix}errors``, answered 422. Nothing was stored. ``prefix`` tells apart
+    two forms on one page (``note_``, ``course_``)."""
+    return render(
+        request,
+        template,
+        {**context, f"{prefix}values": values, f"{prefix}errors": errors},
+        block=block,
+        status_code=422,
+    )

@@ -115,9 +115,7 @@ def log_in(
     result = forms.validate(LoginForm, form)
     values = {k: v for k, v in result.values.items() if k != "password"}
     if not result.ok:
-        return render(
-            request, "auth/login.html", {"values": values, "errors": result.errors}, status_code=422
-        )
+        return forms.rerender(request, "auth/login.html", {}, values=values, errors=result.errors)
     try:
         signed_in = auth.sign_in(
             session,
@@ -217,12 +215,13 @@ def change_password(
         )
     except InvalidInput as invalid:
         # Passwords are never sent back into the page.
-        return render(
+        return forms.rerender(
             request,
             "auth/account.html",
-            {"values": {}, "errors": invalid.errors, "saved": False},
+            {"saved": False},
+            values={},
+            errors=invalid.errors,
             block="password_form",
-            status_code=422,
         )
     response = RedirectResponse(request.url_for("auth.account").path + "?saved=1", status_code=303)
     set_session_cookie(request, response, signed_in)

@@ -26,8 +26,7 @@ from app.domain.intake import (
 )
 from app.models import Intake, PatientProfile, User
 from app.services import access, consent
-from app.services.cramps import field_messages
-from app.services.errors import InvalidInput
+from app.services.errors import InvalidInput, field_messages
 
 
 def _ordered(kind, values) -> list[str]:

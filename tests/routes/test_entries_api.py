@@ -222,6 +222,11 @@ def test_every_api_error_has_the_same_translated_shape(app, api, practitioner):
         ),
         404: api.get("/api/v1/nothing-here"),
         405: api.put("/api/v1/cramps"),
+        413: api.post(
+            "/api/v1/batch",
+            content=b"{" + b" " * 1_100_000 + b"}",
+            headers={"Content-Type": "application/json"},
+        ),
         422: api.get("/api/v1/cramps?start=yesterday&end=2026-11-30"),
     }
     for status, response in answers.items():

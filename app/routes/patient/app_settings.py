@@ -51,20 +51,25 @@ def _reminder_values(session, patient) -> dict:
     }
 
 
-def _page(request, session, patient, *, values=None, errors=None, saved=None, status=200):
+def _page(request, session, patient, *, values=None, errors=None, saved=None):
     current = app_settings.app_settings_of(session, patient=patient)
     reminder_row = reminders_settings.settings_of(session, patient_id=patient.id)
     context = {
-        "values": values
-        or {"night_mode": current.night_mode, **_reminder_values(session, patient)},
         "reminders_on": reminder_row.enabled,
         "devices": reminders.device_count(session, actor=patient),
         "remindable": reminders_settings.REMINDABLE,
-        "errors": errors or {},
         "saved": saved,
         "calendar": _calendar_urls(request, calendar_feed.feed_of(session, actor=patient)),
     }
-    return render(request, PAGE, context, block="app_settings", status_code=status)
+    if errors:
+        return forms.rerender(
+            request, PAGE, context, values=values or {}, errors=errors, block="app_settings"
+        )
+    context.update(
+        values={"night_mode": current.night_mode, **_reminder_values(session, patient)},
+        errors={},
+    )
+    return render(request, PAGE, context, block="app_settings")
 
 
 def _back(request: Request, saved: str) -> RedirectResponse:
@@ -88,10 +93,7 @@ def save_night_mode(
     try:
         app_settings.set_night_mode(session, patient=patient, mode=mode)
     except InvalidInput as invalid:
-        return _page(
-            request, session, patient, values={"night_mode": mode}, errors=invalid.errors,
-            status=422,
-        )  # fmt: skip
+        return _page(request, session, patient, values={"night_mode": mode}, errors=invalid.errors)
     # A full page load: the new theme changes the whole page.
     return _back(request, "night")
 
@@ -133,7 +135,7 @@ def save_reminders(
         **result.values,
         "routines": result.values.get("routines") or [],
     }
-    return _page(request, session, patient, values=values, errors=errors, status=422)
+    return _page(request, session, patient, values=values, errors=errors)
 
 
 @router.post("/settings/reminders/pause", name="pwa.pause_reminders")

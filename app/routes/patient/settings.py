@@ -26,19 +26,25 @@ class SettingsForm(BaseModel):
     optional: list[str] = []
 
 
-def _page(request, current, values, errors, *, saved=False, status=200):
+def _page(request, current, values, errors, *, saved=False):
     context = {
-        "values": values,
-        "errors": errors,
         "saved": saved,
         "zones": preferences.zone_choices(),
         # Issue 11: common zones first, named in the page's language.
         "zone_options": zones.zone_options(locale_of(request), request.app.state.clock()),
         "optional_routines": current.optional,
     }
-    return render(
-        request, "patient/settings.html", context, block="settings_form", status_code=status
-    )
+    if errors:
+        return forms.rerender(
+            request,
+            "patient/settings.html",
+            context,
+            values=values,
+            errors=errors,
+            block="settings_form",
+        )
+    context.update(values=values, errors={})
+    return render(request, "patient/settings.html", context, block="settings_form")
 
 
 def _current(request, session, patient, profile, now):
@@ -101,4 +107,4 @@ def save_settings(
             return RedirectResponse(target, status_code=303)
     values = {**result.values, "optional": result.values.get("optional") or []}
     current = _current(request, session, patient, profile, now)
-    return _page(request, current, values, errors, status=422)
+    return _page(request, current, values, errors)

@@ -44,11 +44,10 @@ class UndoForm(BaseModel):
     day: LocalDate
 
 
-def _home(request, session, patient, profile, now, *, errors=None, error_item=None, status=200):
+def _home(request, session, patient, profile, now, *, errors=None, error_item=None):
     plan = tonight.tonight_for(session, actor=patient, patient_id=patient.id, now=now)
     context = {
         "plan": plan,
-        "errors": errors or {},
         "error_item": error_item,
         "new_id": uuid.uuid4,
         # Issue 11: what is due in the next half hour, at the top.
@@ -58,22 +57,27 @@ def _home(request, session, patient, profile, now, *, errors=None, error_item=No
             session, actor=patient, patient_id=patient.id, now=now
         ),
     }
-    return render(request, HOME, context, block="tonight", status_code=status)
+    if errors:
+        # A one-tap button has nothing typed to put back.
+        return forms.rerender(request, HOME, context, values={}, errors=errors, block="tonight")
+    context.update(values={}, errors={})
+    return render(request, HOME, context, block="tonight")
 
 
-def _guide(
-    request, session, patient, profile, now, item_id, *, values=None, errors=None, status=200
-):
+def _guide(request, session, patient, profile, now, item_id, *, values=None, errors=None):
     guide = tonight.guide_for(
         session, actor=patient, patient_id=patient.id, item_id=item_id, now=now
     )
     context = {
         "guide": guide,
-        "values": values or {},
-        "errors": errors or {},
         "client_id": (values or {}).get("client_id") or uuid.uuid4(),
     }
-    return render(request, GUIDE, context, block="record_form", status_code=status)
+    if errors:
+        return forms.rerender(
+            request, GUIDE, context, values=values or {}, errors=errors, block="record_form"
+        )
+    context.update(values={}, errors={})
+    return render(request, GUIDE, context, block="record_form")
 
 
 def _done(request: Request, session, patient, profile, now):
@@ -143,7 +147,6 @@ def record_completion(
             item_id,
             values=result.values,
             errors=errors,
-            status=422,
         )
     return _home(
         request,
@@ -153,7 +156,6 @@ def record_completion(
         now,
         errors=_for_one_tap(errors),
         error_item=item_id,
-        status=422,
     )
 
 
@@ -190,7 +192,6 @@ def undo_completion(
         now,
         errors=_for_one_tap(errors),
         error_item=item_id,
-        status=422,
     )
 
 

@@ -40,7 +40,9 @@ def _month(value: str | None) -> date | None:
     return first if first is None or is_sane_date(first) else None
 
 
-def _page(request, session, practitioner, patient_id, now, *, month=None, status=200, **extra):
+def _page(request, session, practitioner, patient_id, now, *, month=None, mistake=None):
+    """The patient's page; ``mistake`` is (form prefix, values, errors) for a form sent
+    back with what was typed."""
     context = {
         "file": casefile.casefile(
             session, actor=practitioner, patient_id=patient_id, month=month, now=now
@@ -50,8 +52,18 @@ def _page(request, session, practitioner, patient_id, now, *, month=None, status
         "course_values": None,
         "course_errors": {},
     }
-    context.update(extra)
-    return render(request, PAGE, context, block="patient_calendar", status_code=status)
+    if mistake is not None:
+        prefix, values, errors = mistake
+        return forms.rerender(
+            request,
+            PAGE,
+            context,
+            values=values,
+            errors=errors,
+            block="patient_calendar",
+            prefix=prefix,
+        )
+    return render(request, PAGE, context, block="patient_calendar")
 
 
 @router.get("/patients/{patient_id}", name="practitioner.patient")
@@ -100,9 +112,7 @@ def add_note(
             practitioner,
             patient_id,
             now,
-            status=422,
-            note_values=parsed.values,
-            note_errors=invalid.errors,
+            mistake=("note_", parsed.values, invalid.errors),
         )
     return _back(request, patient_id, "notes")
 
@@ -136,8 +146,6 @@ def set_course(
             practitioner,
             patient_id,
             now,
-            status=422,
-            course_values=parsed.values,
-            course_errors=invalid.errors,
+            mistake=("course_", parsed.values, invalid.errors),
         )
     return _back(request, patient_id, "course")

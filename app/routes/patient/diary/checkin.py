@@ -8,6 +8,7 @@ from datetime import date
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 
+from app import forms
 from app.db import SessionDep
 from app.deps import CurrentPatient, CurrentProfile, NowDep
 from app.domain.checkins import parse_answer
@@ -23,20 +24,21 @@ from app.templating import is_fragment_request, render
 router = APIRouter(include_in_schema=False)
 
 
-def _checkin_page(
-    request: Request, card: CheckinCard | None, *, values=None, errors=None, status_code=200
-):
-    return render(
-        request,
-        "patient/diary/checkin.html",
-        {
-            "diary_home": DiaryHome(cramp_client_id=uuid.uuid4(), checkin=card),
-            "checkin_values": values or {},
-            "checkin_errors": errors or {},
-        },
-        block="morning_checkin",
-        status_code=status_code,
-    )
+def _checkin_page(request: Request, card: CheckinCard | None, *, values=None, errors=None):
+    context = {"diary_home": DiaryHome(cramp_client_id=uuid.uuid4(), checkin=card)}
+    template = "patient/diary/checkin.html"
+    if errors:
+        return forms.rerender(
+            request,
+            template,
+            context,
+            values=values or {},
+            errors=errors,
+            block="morning_checkin",
+            prefix="checkin_",
+        )
+    context.update(checkin_values={}, checkin_errors={})
+    return render(request, template, context, block="morning_checkin")
 
 
 @router.get("/diary/checkin", name="diary.checkin")
@@ -83,7 +85,7 @@ def answer(
     if errors:
         if card is None and evening is not None:
             card = CheckinCard(evening, None)
-        return _checkin_page(request, card, values=values, errors=errors, status_code=422)
+        return _checkin_page(request, card, values=values, errors=errors)
     if not is_fragment_request(request):
         fallback = request.url_for("diary.checkin").path
         return RedirectResponse(local_path(values.get("next"), fallback), status_code=303)

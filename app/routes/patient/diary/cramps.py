@@ -13,6 +13,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 from starlette.datastructures import FormData
 
+from app import forms
 from app.db import SessionDep
 from app.deps import CurrentPatient, CurrentProfile, NowDep
 from app.domain import cramps as rules
@@ -138,11 +139,12 @@ def log_cramp(
         except InvalidInput as problem:
             errors = problem.errors
     if errors:
-        return render(
+        return forms.rerender(
             request,
             "patient/diary/new_cramp.html",
-            {"values": values, "errors": errors, "limits": time_limits(now, zone), **CHOICES},
-            status_code=422,
+            {"limits": time_limits(now, zone), **CHOICES},
+            values=values,
+            errors=errors,
         )
     target = request.url_for("diary.show_cramp", cramp_id=result.entry.id).path
     return RedirectResponse(f"{target}?logged=1", status_code=303)
@@ -169,25 +171,23 @@ def _sheet(
     *,
     values: dict | None = None,
     errors: dict | None = None,
-    status_code: int = 200,
     **flags: bool,
 ):
     """The detail sheet of a cramp: the whole page, or the ``cramp_sheet`` block."""
-    return render(
-        request,
-        "patient/diary/cramp.html",
-        {
-            "cramp": cramp,
-            "cramp_zone": ZoneInfo(cramp.zone),
-            "night_of": cramp_service.night_of(cramp, profile),
-            "values": values if values is not None else cramp_values(cramp),
-            "errors": errors or {},
-            **flags,
-            **CHOICES,
-        },
-        block="cramp_sheet",
-        status_code=status_code,
-    )
+    context = {
+        "cramp": cramp,
+        "cramp_zone": ZoneInfo(cramp.zone),
+        "night_of": cramp_service.night_of(cramp, profile),
+        **flags,
+        **CHOICES,
+    }
+    template = "patient/diary/cramp.html"
+    if errors:
+        return forms.rerender(
+            request, template, context, values=values or {}, errors=errors, block="cramp_sheet"
+        )
+    context.update(values=cramp_values(cramp), errors={})
+    return render(request, template, context, block="cramp_sheet")
 
 
 @router.post("/diary/cramps/{cramp_id}", name="diary.update_cramp")
@@ -221,7 +221,7 @@ def update_cramp(
         except InvalidInput as problem:
             errors = {"at" if k == "occurred_at" else k: v for k, v in problem.errors.items()}
     if errors:
-        return _sheet(request, cramp, profile, values=values, errors=errors, status_code=422)
+        return _sheet(request, cramp, profile, values=values, errors=errors)
     if not is_fragment_request(request):
         target = request.url_for("diary.show_cramp", cramp_id=cramp.id).path
         return RedirectResponse(f"{target}?saved=1", status_code=303)
