@@ -5,7 +5,7 @@ each habit is, water, and this week's walks. Also the guide page's context.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime
 
 from sqlmodel import Session
 
@@ -26,16 +26,12 @@ from app.domain.schedule import (
     weekly_goals,
 )
 from app.domain.strength import as_percent
+from app.domain.tonight import EveningRoutine, call_out_bedtime_glass, next_routine
 from app.models import Completion, User
 from app.services import access, habits
 from app.services import completions as completion_service
 from app.services import plan as plan_service
 from app.services.errors import NotFound
-
-# The bedtime glass is called out this long before bedtime.
-BEDTIME_GLASS_CALL = timedelta(minutes=30)
-# A routine due this long ago and not done is no longer "next".
-NEXT_GRACE = timedelta(minutes=30)
 
 
 @dataclass(frozen=True)
@@ -137,7 +133,6 @@ def _view(
 def tonight_for(session: Session, *, actor: User, patient_id: int, now: datetime):
     """The home screen of patient day containing ``now``."""
     rhythm = plan_service.rhythm_of(access.profile_for(session, actor=actor, patient_id=patient_id))
-    now_utc = now.astimezone(UTC)
     day = day_at(rhythm, now)
     versions = plan_service.plan_versions(session, patient_id=patient_id)
     joined = min((v.effective_from for v in versions), default=day)
@@ -169,12 +164,11 @@ def tonight_for(session: Session, *, actor: User, patient_id: int, now: datetime
     water = next((v for v in views if v.routine == Routine.WATER), None)
     if water is not None:
         glass = next((v for v in evening if v.routine == Routine.BEDTIME_GLASS), None)
-        bedtime = rhythm.bedtime_on(day)
-        # Instants compared in UTC: two datetimes sharing a zone compare by wall time.
-        call_out = (
-            glass is not None
-            and glass.done is None
-            and bedtime.astimezone(UTC) - BEDTIME_GLASS_CALL <= now_utc
+        call_out = call_out_bedtime_glass(
+            planned=glass is not None,
+            done=glass is not None and glass.done is not None,
+            bedtime=rhythm.bedtime_on(day),
+            now=now,
         )
         hydration = Hydration(
             item=water,
@@ -184,14 +178,8 @@ def tonight_for(session: Session, *, actor: User, patient_id: int, now: datetime
             call_out=call_out,
         )
 
-    # The routine to do next: the first not done that is not already long past.
-    next_item = next(
-        (
-            v
-            for v in evening
-            if v.done is None and v.at and v.at.astimezone(UTC) >= now_utc - NEXT_GRACE
-        ),
-        None,
+    next_item_id = next_routine(
+        (EveningRoutine(v.item_id, v.at, v.done is not None) for v in evening), now
     )
     return TonightPlan(
         day=day,
@@ -203,7 +191,7 @@ def tonight_for(session: Session, *, actor: User, patient_id: int, now: datetime
         tips=tips,
         weekly=weekly,
         hydration=hydration,
-        next_item_id=next_item.item_id if next_item else None,
+        next_item_id=next_item_id,
     )
 
 
