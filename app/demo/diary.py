@@ -4,8 +4,10 @@ Deterministic (the clinic's seeded generator). Rows are written directly, not th
 the services, because the services rightly refuse entries older than 60 days.
 Patterns, so that the timeline and insights have something true to show:
 
-- improving: cramps fall over the weeks, and are rarer after evenings with the full
-  routine (the plan seeder runs first and says which evenings those were);
+- improving: cramps on most nights until the routine becomes a habit about four weeks
+  ago, far fewer since, and rare after evenings with the full routine (the plan
+  seeder runs first and says which evenings those were). The changes are large on
+  purpose: the insights name a direction only when chance cannot explain it;
 - rare-recorder: checks in on few mornings and logs only some cramps;
 - spreading: night cramps at first, then daytime cramps reaching the sole and calf,
   some with numbness, after standing work;
@@ -46,10 +48,16 @@ class Habits:
     first_day: int = 0  # days into the 90 when they started recording
     last_day: int = DAYS  # ... and stopped
     daytime: float = 0.0  # chance of a daytime cramp, reached by the end
+    # When set, the chance of a cramp night jumps from start to end at this point of
+    # the 90 days (0 to 1) instead of changing gradually.
+    turn: float | None = None
+    # The chance of a cramp night after an evening with the full routine, as a share
+    # of the usual chance: nights after the full routine go better in this story.
+    after_full_routine: float = 0.45
 
 
 HABITS = {
-    "improving": Habits(0.65, 0.12, 0.92, 0.9),
+    "improving": Habits(0.95, 0.55, 0.95, 0.9, turn=0.66, after_full_routine=0.06),
     "rare-recorder": Habits(0.4, 0.35, 0.22, 0.35),
     "spreading": Habits(0.35, 0.6, 0.8, 0.85, daytime=0.35),
     "steady": Habits(0.18, 0.15, 0.8, 0.85),
@@ -151,9 +159,10 @@ def seed_patient(
         evening = first + timedelta(days=offset)
         recording = habits.first_day <= offset < habits.last_day
         progress = offset / (DAYS - 1)
-        chance = habits.cramp_start + (habits.cramp_end - habits.cramp_start) * progress
+        shift = progress if habits.turn is None else float(progress >= habits.turn)
+        chance = habits.cramp_start + (habits.cramp_end - habits.cramp_start) * shift
         if evening in full:
-            chance *= 0.45  # nights after the full routine go better in this story
+            chance *= habits.after_full_routine
         count = 0
         if rng.random() < chance:
             count = rng.choices([1, 2, 3], weights=[7, 2, 1])[0]

@@ -1,9 +1,13 @@
 """Personal insights from the diary, each carrying the counts it rests on.
 
-Rates are cramp nights per *recorded* night (cramps or a "no cramps" answer); the
-nights without a record are counted beside them, never folded in as good nights.
-The wording built on these is descriptive: "fewer of your recorded nights had
-cramps", never "the routine reduced your cramps".
+The lead figure is the one cramp trials report: cramp nights and cramps per week,
+and cramp-free nights. Rates are per *recorded* night (cramps or a "no cramps"
+answer); the nights without a record are counted beside them, never folded in as
+good nights. A comparison names a direction only when both sides have enough
+recorded nights and Fisher's exact test says the gap is unlikely to be chance;
+otherwise it says there is no clear difference. The wording built on these is
+descriptive: "fewer of your recorded nights had cramps", never "the routine
+reduced your cramps".
 """
 
 from __future__ import annotations
@@ -12,16 +16,20 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from fractions import Fraction
 
 from app.domain.cramps import Foot, LoggedCramp, Situation
 from app.domain.nights import Diary, Night, NightState
+from app.domain.significance import SIGNIFICANCE_LEVEL, clears_chance, fisher_exact_p
 
-# Fewer nights than this on either side and a comparison says nothing.
-MIN_NIGHTS_EACH_SIDE = 3
+# Fewer recorded nights than this on either side and a comparison is not made: a
+# week needs five of its seven nights recorded.
+MIN_RECORDED_NIGHTS = 5
 ROUTINE_WINDOW_DAYS = 30
 PATTERN_WINDOW_DAYS = 30
+WEEKS_SHOWN = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,10 +39,15 @@ class NightRate:
     cramp_nights: int
     cramp_free_nights: int
     unrecorded_nights: int
+    cramps: int = 0  # cramps on the cramp nights (logged, or the count a check-in gave)
 
     @property
     def recorded_nights(self) -> int:
         return self.cramp_nights + self.cramp_free_nights
+
+    @property
+    def nights(self) -> int:
+        return self.recorded_nights + self.unrecorded_nights
 
     @property
     def share(self) -> Fraction | None:
@@ -46,8 +59,25 @@ class NightRate:
         share = self.share
         return None if share is None else round(share * 100)
 
+    @property
+    def cramp_nights_per_week(self) -> Decimal | None:
+        """Cramp nights per seven recorded nights, to one decimal place."""
+        return _per_week(self.cramp_nights, self.recorded_nights)
+
+    @property
+    def cramps_per_week(self) -> Decimal | None:
+        """Cramps per seven recorded nights, to one decimal place."""
+        return _per_week(self.cramps, self.recorded_nights)
+
+
+def _per_week(count: int, recorded: int) -> Decimal | None:
+    if not recorded:
+        return None
+    return (Decimal(count * 7) / Decimal(recorded)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
 
 def rate_of(nights: Iterable[Night], first: date, last: date) -> NightRate:
+    nights = list(nights)
     states = Counter(n.state for n in nights)
     return NightRate(
         first,
@@ -55,24 +85,43 @@ def rate_of(nights: Iterable[Night], first: date, last: date) -> NightRate:
         states[NightState.CRAMPS],
         states[NightState.CRAMP_FREE],
         states[NightState.NO_RECORD],
+        sum(n.cramp_count for n in nights if n.state is NightState.CRAMPS),
     )
 
 
 class Direction(StrEnum):
     FEWER = "fewer"
     MORE = "more"
-    SAME = "same"
-    UNKNOWN = "unknown"  # a period without a recorded night
+    NO_CLEAR_DIFFERENCE = "no_clear_difference"
+    NOT_ENOUGH_RECORDS = "not_enough_records"
 
 
-def _direction(recent: NightRate, before: NightRate) -> Direction:
-    if recent.share is None or before.share is None:
-        return Direction.UNKNOWN
-    if recent.share < before.share:
-        return Direction.FEWER
-    if recent.share > before.share:
-        return Direction.MORE
-    return Direction.SAME
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """How the share of cramp nights in ``group`` stands against ``reference``."""
+
+    direction: Direction
+    p_value: Fraction | None  # None when there were too few nights to test
+
+
+def compare(
+    group: NightRate, reference: NightRate, *, min_nights: int = MIN_RECORDED_NIGHTS
+) -> Verdict:
+    """FEWER or MORE only when both sides have ``min_nights`` recorded nights and
+    Fisher's exact test on cramp nights against cramp-free nights clears chance."""
+    if min(group.recorded_nights, reference.recorded_nights) < min_nights:
+        return Verdict(Direction.NOT_ENOUGH_RECORDS, None)
+    p_value = fisher_exact_p(
+        group.cramp_nights,
+        group.cramp_free_nights,
+        reference.cramp_nights,
+        reference.cramp_free_nights,
+    )
+    if not clears_chance(p_value):
+        return Verdict(Direction.NO_CLEAR_DIFFERENCE, p_value)
+    # Both shares exist (enough nights) and differ (else p would be 1).
+    fewer = group.share < reference.share
+    return Verdict(Direction.FEWER if fewer else Direction.MORE, p_value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,10 +129,16 @@ class Trend:
     days: int
     recent: NightRate
     before: NightRate
+    min_nights: int = MIN_RECORDED_NIGHTS
+
+    @property
+    def verdict(self) -> Verdict:
+        return compare(self.recent, self.before, min_nights=self.min_nights)
 
     @property
     def direction(self) -> Direction:
-        return _direction(self.recent, self.before)
+        """FEWER: a smaller share of the recent recorded nights had cramps."""
+        return self.verdict.direction
 
 
 def trend(diary: Diary, *, last_evening: date, days: int) -> Trend:
@@ -104,21 +159,20 @@ class RoutineComparison:
 
     after_full: NightRate
     other: NightRate
-    min_nights: int = MIN_NIGHTS_EACH_SIDE
+    min_nights: int = MIN_RECORDED_NIGHTS
 
     @property
     def enough_data(self) -> bool:
-        return (
-            self.after_full.recorded_nights >= self.min_nights
-            and self.other.recorded_nights >= self.min_nights
-        )
+        return min(self.after_full.recorded_nights, self.other.recorded_nights) >= self.min_nights
+
+    @property
+    def verdict(self) -> Verdict:
+        return compare(self.after_full, self.other, min_nights=self.min_nights)
 
     @property
     def direction(self) -> Direction:
         """FEWER: a smaller share of nights after the full routine had cramps."""
-        if not self.enough_data:
-            return Direction.UNKNOWN
-        return _direction(self.after_full, self.other)
+        return self.verdict.direction
 
 
 def routine_comparison(
@@ -135,6 +189,28 @@ def routine_comparison(
     other = [n for n in nights if n.evening not in full_routine_evenings]
     return RoutineComparison(
         rate_of(full, first, last_evening), rate_of(other, first, last_evening)
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class WeeklyOutcome:
+    """The trials' outcome: each of the last few weeks, newest first, and all of them."""
+
+    weeks: tuple[NightRate, ...]
+    overall: NightRate
+
+
+def weekly_outcome(diary: Diary, *, last_evening: date, weeks: int = WEEKS_SHOWN) -> WeeklyOutcome:
+    """Seven-night weeks ending with ``last_evening``: cramp nights, cramps, cramp-free
+    nights and nights without a record in each, and the same over all of them."""
+    rows = []
+    for back in range(weeks):
+        last = last_evening - timedelta(days=7 * back)
+        first = last - timedelta(days=6)
+        rows.append(rate_of(diary.nights_in(first, last), first, last))
+    first = last_evening - timedelta(days=7 * weeks - 1)
+    return WeeklyOutcome(
+        tuple(rows), rate_of(diary.nights_in(first, last_evening), first, last_evening)
     )
 
 
@@ -197,10 +273,12 @@ def side_split(cramps: Iterable[LoggedCramp]) -> SideSplit:
 @dataclass(frozen=True, slots=True)
 class Insights:
     last_evening: date
+    outcome: WeeklyOutcome
     week: Trend
     month: Trend
     routine: RoutineComparison
     pattern_first: date
+    significance_level: Fraction
     situations: SituationPattern
     sides: SideSplit
 
@@ -216,12 +294,14 @@ def compute_insights(
     recent_cramps = cramps_in_period(diary, pattern_first, last_evening)
     return Insights(
         last_evening=last_evening,
+        outcome=weekly_outcome(diary, last_evening=last_evening),
         week=trend(diary, last_evening=last_evening, days=7),
         month=trend(diary, last_evening=last_evening, days=30),
         routine=routine_comparison(
             diary, last_evening=last_evening, full_routine_evenings=full_routine_evenings
         ),
         pattern_first=pattern_first,
+        significance_level=SIGNIFICANCE_LEVEL,
         situations=situation_pattern(recent_cramps),
         sides=side_split(recent_cramps),
     )

@@ -127,7 +127,7 @@ def test_insights_show_their_numbers_and_say_not_enough_data(patient_client, his
     assert "記録した2夜のうち1夜でつった（50%）" in text
     assert "記録のない夜 5" in text
     routine = page.select_one("#routine-title").find_parent("section").get_text()
-    assert "まだ記録が足りません" in routine or "記録し始めると" in routine
+    assert "比べられるだけの記録がまだありません" in routine
     assert "立ち仕事のあと" in page.select_one("#situation-title").find_parent("section").get_text()
     assert "原因" in text  # says plainly that these are not causes
 
