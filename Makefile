@@ -53,6 +53,7 @@ bench: $(STAMP)
 	@command -v wrk >/dev/null 2>&1 || { if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq wrk; }
 	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.caseload
 
 # Mutation testing of the domain rules: a fresh mutmut run over app/domain/ with the
 # unit tests (2 children, fixed Hypothesis examples), then the survivors once more

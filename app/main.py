@@ -22,7 +22,7 @@ from app.middleware import (
     RequestDay,
     SecurityHeaders,
 )
-from app.routes import admin, auth, docs, health, practitioner, pwa
+from app.routes import admin, auth, docs, health, invites, practitioner, pwa
 from app.routes import api as api_routes
 from app.routes import patient as patient_routes
 from app.security import Passwords
@@ -84,6 +84,7 @@ def create_app(
     app.include_router(pwa.router)
     app.include_router(docs.router)
     app.include_router(auth.router)
+    app.include_router(invites.router)
     app.include_router(patient_routes.router)
     app.include_router(practitioner.router)
     app.include_router(admin.router)

@@ -62,6 +62,8 @@ class Completion(SQLModel, table=True):
         UniqueConstraint("patient_id", "routine", "day", "slot"),
         # Every read is "this patient's days from … to …".
         Index("ix_completion_patient_day", "patient_id", "day"),
+        # The caseload sums each patient's days from this index alone (no table reads).
+        Index("ix_completion_patient_day_routine", "patient_id", "day", "routine"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -1,16 +1,35 @@
-"""The practitioner's caseload: one row per patient they care for."""
+"""The practitioner's caseload: one row per patient they care for, sortable and
+filterable; the table is also its own htmx fragment."""
+
+from __future__ import annotations
 
 from fastapi import APIRouter, Request
 
 from app.db import SessionDep
-from app.deps import CurrentPractitioner
-from app.services import accounts
+from app.deps import CurrentPractitioner, NowDep
+from app.services import caseload
 from app.templating import render
 
 router = APIRouter()
 
 
+def _query(request: Request) -> caseload.CaseloadQuery:
+    params = request.query_params
+    try:
+        sort = caseload.SortKey(params.get("sort", caseload.SortKey.NAME.value))
+    except ValueError:
+        sort = caseload.SortKey.NAME
+    return caseload.CaseloadQuery(
+        search=params.get("q", "")[:100],
+        attention_only=params.get("attention") == "1",
+        sort=sort,
+        descending=params.get("desc") == "1",
+    )
+
+
 @router.get("", name="practitioner.home")
-def show_caseload(request: Request, session: SessionDep, practitioner: CurrentPractitioner):
-    patients = accounts.patients_of(session, practitioner=practitioner)
-    return render(request, "practitioner/home.html", {"patients": patients})
+def show_caseload(
+    request: Request, session: SessionDep, practitioner: CurrentPractitioner, now: NowDep
+):
+    view = caseload.caseload(session, actor=practitioner, now=now, query=_query(request))
+    return render(request, "practitioner/home.html", {"view": view}, block="caseload")

@@ -1,0 +1,224 @@
+"""The caseload dashboard: figures that agree with the adherence rule, a fixed number
+of queries however many patients, sorting, search and the needs-attention filter."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import event
+from sqlmodel import select
+
+from app.demo import scale
+from app.domain import caseload as rules
+from app.domain.adherence import adherence
+from app.domain.catalogue import Routine, default_plan
+from app.domain.schedule import Frequency
+from app.models import AuditAction, AuditEvent, User
+from app.services import caseload, plan
+from app.services.accounts import link_care
+from app.services.completions import done_counts
+from tests.conftest import html, sign_in
+from tests.diary_helpers import add_cramp, tokyo
+from tests.factories import NOW, PASSWORD
+
+
+def _clinic(app, passwords, patients: int, days: int = 45):
+    return scale.build(
+        app.state.engine,
+        password_hash=passwords.hash(PASSWORD),
+        patients=patients,
+        days=days,
+        now=NOW,
+    )
+
+
+def _practitioner(session, clinic) -> User:
+    email = clinic.practitioner_emails[clinic.patients]
+    user = session.exec(select(User).where(User.email == email)).one()
+    session.commit()  # end the test's transaction, so the app under test can write
+    return user
+
+
+# --- the rule ------------------------------------------------------------------
+
+
+def _done_log(days: dict[date, tuple[int, int]]):
+    log: dict[str, dict[date, int]] = defaultdict(dict)
+    for day, (mask, glasses) in days.items():
+        for routine, bit in caseload.ROUTINE_BITS.items():
+            if mask & bit:
+                log[routine][day] = 1
+        if glasses:
+            log[Routine.WATER.value][day] = glasses
+    return log
+
+
+def test_window_adherence_agrees_with_the_adherence_rule_across_plan_changes():
+    joined = date(2026, 9, 3)  # a Thursday
+    versions = default_plan(joined)
+    change = date(2026, 10, 15)
+    by_routine = {v.routine: v for v in versions}
+    versions += [
+        by_routine[Routine.CALF_STRETCH].replace(effective_from=change, enabled=True),
+        by_routine[Routine.DESK_BREAK].replace(
+            effective_from=change, enabled=True, frequency=Frequency.on(1, 3, 5)
+        ),
+        by_routine[Routine.WALK].replace(effective_from=change, frequency=Frequency.per_week(3, 4)),
+        by_routine[Routine.FOOT_BATH].replace(effective_from=date(2026, 10, 20), enabled=False),
+    ]
+    days: dict[date, tuple[int, int]] = {}
+    for offset in range(80):
+        day = joined + timedelta(days=offset)
+        mask = 0
+        for index, routine in enumerate(caseload.ROUTINE_BITS):
+            if (offset * 7 + index * 3) % 5 < 3:
+                mask |= caseload.ROUTINE_BITS[routine]
+        days[day] = (mask, offset % 9)
+    slim = [rules.slim(v) for v in versions]
+    log = _done_log(days)
+    for start, end in [
+        (date(2026, 9, 1), date(2026, 9, 30)),
+        (date(2026, 10, 10), date(2026, 10, 16)),
+        (date(2026, 10, 1), date(2026, 10, 30)),
+        (date(2026, 10, 19), date(2026, 11, 17)),
+    ]:
+        expected = adherence(versions, log, start=start, end=end).ratio
+        (got,) = rules.window_adherence(
+            slim, days, windows=[(start, end)], bits=caseload.ROUTINE_BITS
+        )
+        assert got == pytest.approx(expected), (start, end)
+
+
+def test_caseload_adherence_matches_each_patients_own_history(app, session, passwords, clock):
+    clinic = _clinic(app, passwords, patients=10, days=90)
+    practitioner = _practitioner(session, clinic)
+    view = caseload.caseload(session, actor=practitioner, now=clock())
+    yesterday = date(2026, 11, 23)
+    for row in view.rows:
+        versions = plan.plan_versions(session, patient_id=row.patient_id)
+        log = done_counts(session, patient_id=row.patient_id, start=date(2026, 1, 1), end=yesterday)
+        for days, figure in ((7, row.adherence_7), (30, row.adherence_30)):
+            start = yesterday - timedelta(days=days - 1)
+            ratio = adherence(versions, log, start=start, end=yesterday).ratio
+            assert figure == round(ratio * 100)
+
+
+# --- the page -------------------------------------------------------------------
+
+
+def _count_queries(app, client, url: str) -> int:
+    statements = []
+
+    def count(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    event.listen(app.state.engine, "before_cursor_execute", count)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        event.remove(app.state.engine, "before_cursor_execute", count)
+    return len(statements)
+
+
+def test_the_dashboard_makes_the_same_few_queries_for_3_or_30_patients(
+    app, session, passwords, client
+):
+    small = _clinic(app, passwords, patients=3)
+    sign_in(client, _practitioner(session, small))
+    few = _count_queries(app, client, "/practitioner")
+    client.cookies.clear()
+    large = scale.build(
+        app.state.engine,
+        password_hash=passwords.hash(PASSWORD),
+        patients=30,
+        days=45,
+        now=NOW,
+        prefix="b",
+    )
+    sign_in(client, _practitioner(session, large))
+    many = _count_queries(app, client, "/practitioner")
+    assert few == many
+    assert many <= 12
+
+
+def test_the_dashboard_lists_only_own_patients_with_their_figures(
+    app, session, passwords, client, practitioner, patient, other_patient
+):
+    link_care(session, practitioner_id=practitioner.id, patient_id=patient.id, now=NOW)
+    add_cramp(session, patient, tokyo(2026, 11, 24, 3), severity=6)
+    sign_in(client, practitioner)
+    page = html(client.get("/practitioner"))
+    rows = page.select("table.caseload tbody tr")
+    assert [r.select_one("th a").get_text(strip=True) for r in rows] == [patient.name]
+    cells = [td.get_text(" ", strip=True) for td in rows[0].select("td")]
+    assert cells[3].startswith("1 / 0")  # one cramp night this week, none the week before
+    # The view of the caseload is in the audit trail.
+    session.commit()
+    actions = session.exec(select(AuditEvent.action)).all()
+    assert AuditAction.VIEW_CASELOAD in actions
+
+
+def test_sort_search_and_needs_attention(app, session, passwords, client):
+    clinic = _clinic(app, passwords, patients=12)
+    sign_in(client, _practitioner(session, clinic))
+
+    def names(url):
+        return [
+            a.get_text(strip=True)
+            for a in html(client.get(url)).select("table.caseload tbody th a")
+        ]
+
+    by_name = names("/practitioner?sort=name")
+    assert by_name == sorted(by_name)
+    assert names("/practitioner?sort=name&desc=1") == list(reversed(by_name))
+    adherence_desc = html(client.get("/practitioner?sort=adherence_7&desc=1"))
+    figures = [
+        int(td.get_text(strip=True).rstrip("%"))
+        for td in adherence_desc.select("table.caseload tbody tr td:nth-of-type(2)")
+        if td.get_text(strip=True) != "—"
+    ]
+    assert figures == sorted(figures, reverse=True)
+    target = by_name[4]
+    assert names(f"/practitioner?q={target.split()[-1]}") == [target]
+    attention = html(client.get("/practitioner?attention=1"))
+    flagged = attention.select("table.caseload tbody tr")
+    assert flagged
+    assert all("caseload__row--attention" in row["class"] for row in flagged)
+    # The lapsed patients (every ninth, silent for days) are among them.
+    assert any("badge--warn" in str(row) for row in flagged)
+    # An unknown sort key falls back to names, not an error.
+    assert client.get("/practitioner?sort=nonsense").status_code == 200
+
+
+def test_the_table_is_its_own_htmx_fragment(app, session, passwords, client):
+    from tests.conftest import htmx_headers
+
+    clinic = _clinic(app, passwords, patients=2)
+    sign_in(client, _practitioner(session, clinic))
+    response = client.get("/practitioner?sort=last_activity", headers=htmx_headers(client))
+    fragment = html(response)
+    assert fragment.select_one("section#caseload")
+    assert not fragment.select("h1")
+    assert response.headers["vary"] == "HX-Request"
+
+
+def test_red_flags_from_the_hook_show_as_badges_and_need_attention(
+    session, practitioner, patient, clock
+):
+    link_care(session, practitioner_id=practitioner.id, patient_id=patient.id, now=NOW)
+
+    def flags(_session, *, patient_ids, now):
+        assert now == clock()
+        return {patient.id: ["Spreading beyond the toes"]}
+
+    view = caseload.caseload(
+        session,
+        actor=practitioner,
+        now=clock(),
+        query=caseload.CaseloadQuery(attention_only=True),
+        red_flags=flags,
+    )
+    assert [row.red_flags for row in view.rows] == [("Spreading beyond the toes",)]
+    assert rules.Attention.RED_FLAG in view.rows[0].attention
