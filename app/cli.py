@@ -1,4 +1,4 @@
-"""The ``tsuranai`` command: serve, migrate, backup, create-user, demo."""
+"""The ``tsuranai`` command: serve, migrate, backup, create-user, reset-password, demo."""
 
 from __future__ import annotations
 
@@ -153,6 +153,37 @@ def create_user(
     finally:
         engine.dispose()
     typer.echo(f"Created {user.role.value} {user.email} (id {user.id}).")
+
+
+@app.command("reset-password")
+def reset_password(
+    email: str = typer.Argument(..., help="The account's e-mail address."),
+    base_url: str = typer.Option(
+        "http://127.0.0.1:8000", help="The address patients open the app at."
+    ),
+) -> None:
+    """Print a one-time password reset link for an account (valid 7 days, one use)."""
+    from sqlmodel import select
+
+    from app.models import User
+    from app.services import invites
+
+    settings = get_settings()
+    engine = make_engine(settings.database_url)
+    try:
+        with write_session(engine) as session:
+            user = session.exec(
+                select(User).where(User.email == accounts.normalise_email(email))
+            ).first()
+            if user is None:
+                typer.echo(f"No account with the e-mail address {email}.", err=True)
+                raise typer.Exit(code=1)
+            issued = invites.issue_reset(session, actor=None, user_id=user.id, now=SystemClock()())
+    finally:
+        engine.dispose()
+    until = f"{issued.link.expires_at:%Y-%m-%d %H:%M} UTC"
+    typer.echo(f"Reset link for {user.email} (valid until {until}, one use):")
+    typer.echo(f"{base_url.rstrip('/')}/reset/{issued.token}")
 
 
 @app.command()

@@ -37,6 +37,12 @@ class Week:
     end: date
     rate: NightRate
     worst: int | None
+
+    @property
+    def cramp_nights(self) -> int | None:
+        """Cramp nights that week; None when no night of it was recorded."""
+        return self.rate.cramp_nights if self.rate.recorded_nights else None
+
     # routine -> percent done (None: nothing scheduled that week)
     adherence: dict[str, int | None]
     overall: int | None
@@ -84,7 +90,7 @@ def _percent(ratio: float | None) -> int | None:
 
 
 def weekly_story(
-    diary: Diary, versions, done, *, first_week: date, weeks: int, through: date
+    diary: Diary, versions, done, *, first_week: date, weeks: int, through: date, joined: date
 ) -> list[Week]:
     """Per Monday–Sunday week: cramp nights among recorded nights, the worst severity,
     and adherence per routine judged against the plan version of each day."""
@@ -92,15 +98,15 @@ def weekly_story(
     for index in range(weeks):
         start = first_week + timedelta(weeks=index)
         end = start + timedelta(days=6)
-        last = min(end, through)
-        nights = diary.nights_in(start, last) if last >= start else []
+        first, last = max(start, joined), min(end, through)
+        nights = diary.nights_in(first, last) if last >= first else []
         severities = [n.worst_severity for n in nights if n.worst_severity is not None]
         judged = adherence(versions, done, start=start, end=end, through=through)
         result.append(
             Week(
                 start=start,
                 end=end,
-                rate=rate_of(nights, start, last),
+                rate=rate_of(nights, first, last),
                 worst=max(severities) if severities else None,
                 adherence={r: _percent(t.ratio) for r, t in judged.by_routine.items()},
                 overall=_percent(judged.ratio),
@@ -124,21 +130,28 @@ def casefile(
     )
     versions = plan.plan_versions(session, patient_id=patient.id)
     done = done_counts(session, patient_id=patient.id, start=first_week, end=today)
+    joined = first_day(versions) or today
     weeks = weekly_story(
-        diary, versions, done, first_week=first_week, weeks=WEEKS, through=today - timedelta(1)
+        diary,
+        versions,
+        done,
+        first_week=first_week,
+        weeks=WEEKS,
+        through=today - timedelta(1),
+        joined=joined,
     )
     routines = sorted(
         {r for w in weeks for r, v in w.adherence.items() if v is not None},
         key=lambda r: spec_of(r).order,
     )
-    recent_first = last_ended - timedelta(days=6)
+    recent_first = max(last_ended - timedelta(days=6), joined)
     audit.record_now(
         session, actor=actor, action=AuditAction.VIEW_PATIENT, now=now, patient_id=patient.id
     )
     return Casefile(
         patient=patient,
         profile=profile,
-        joined=first_day(versions) or today,
+        joined=joined,
         last_activity=_local(last_activity(session, patient_id=patient.id), rhythm.zone),
         course=course.course_of(session, patient_id=patient.id),
         weeks=weeks,
