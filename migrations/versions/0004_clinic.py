@@ -1,7 +1,5 @@
 """clinic: audit trail, notes, course of care, one-time links
 
-Also an index on completion (patient_id, day, routine) for the caseload dashboard.
-
 Revision ID: 0004_clinic
 Revises: 0003_diary
 Create Date: 2026-11-27 04:37:53.607687
@@ -23,10 +21,6 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("completion", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_completion_patient_day_routine", ["patient_id", "day", "routine"], unique=False
-        )
     op.create_table(
         "auditevent",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -120,8 +114,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("completion", schema=None) as batch_op:
-        batch_op.drop_index("ix_completion_patient_day_routine")
     with op.batch_alter_table("practicenote", schema=None) as batch_op:
         batch_op.drop_index("ix_practicenote_patient_written")
 
