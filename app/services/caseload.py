@@ -21,6 +21,7 @@ from sqlmodel import Session, select
 
 from app.domain import caseload as rules
 from app.domain.catalogue import CATALOGUE, Routine
+from app.domain.rhythm import Rhythm
 from app.domain.schedule import Cadence
 from app.models import (
     AuditAction,
@@ -67,6 +68,34 @@ class SortKey(StrEnum):
     UNRECORDED = "unrecorded"
     NEXT_VISIT = "next_visit"
     RED_FLAGS = "red_flags"
+
+
+@dataclass(frozen=True)
+class _Calendar:
+    """The dates a row needs, for one rhythm: today, the adherence windows through
+    yesterday, and the last 7 ended nights and the 7 before them."""
+
+    rhythm: Rhythm
+    today: date
+    windows: tuple[tuple[date, date], ...]
+    recent: tuple[date, ...]
+    before: tuple[date, ...]
+
+    @classmethod
+    def of(cls, rhythm: Rhythm, now: datetime, nights: rules.NightIndex) -> _Calendar:
+        today = now.astimezone(rhythm.zone).date()
+        yesterday = today - timedelta(days=1)
+        last = nights.last_night(now, rhythm)
+        return cls(
+            rhythm=rhythm,
+            today=today,
+            windows=(
+                (yesterday - timedelta(days=6), yesterday),
+                (yesterday - timedelta(days=29), yesterday),
+            ),
+            recent=tuple(last - timedelta(days=i) for i in range(7)),
+            before=tuple(last - timedelta(days=i) for i in range(7, 14)),
+        )
 
 
 @dataclass(frozen=True)
@@ -219,32 +248,26 @@ def caseload(
     flags = red_flags(session, patient_ids=visible, now=now) if red_flags else {}
 
     nights = rules.NightIndex(utc_today - timedelta(days=18), utc_today + timedelta(days=1))
+    # Dates depend only on the patient's rhythm and zone: most patients share a few.
+    calendars: dict[tuple, _Calendar] = {}
     rows = []
     for patient_id, name, profile, next_visit, done_day, cramp_at, answer_night in people:
-        rhythm = rhythm_of(profile)
-        today = now.astimezone(rhythm.zone).date()
-        yesterday = today - timedelta(days=1)
+        key = (profile.bedtime, profile.wake_time, profile.time_zone)
+        cal = calendars.get(key)
+        if cal is None:
+            cal = calendars[key] = _Calendar.of(rhythm_of(profile), now, nights)
+        rhythm, today = cal.rhythm, cal.today
         plan = versions.get(patient_id, [])
-        days = totals.get(patient_id, {})
         a7, a30 = rules.window_adherence(
-            plan,
-            days,
-            windows=[
-                (yesterday - timedelta(days=6), yesterday),
-                (yesterday - timedelta(days=29), yesterday),
-            ],
-            bits=ROUTINE_BITS,
+            plan, totals.get(patient_id, {}), windows=cal.windows, bits=ROUTINE_BITS
         )
-        last = nights.last_night(now, rhythm)
         states: dict[date, bool] = dict(answers.get(patient_id, {}))
         for occurred_at, zone in cramps.get(patient_id, []):
             evening = nights.night(occurred_at, rhythm, ZoneInfo(zone))
             if evening is not None:
                 states[evening] = True
-        recent = [last - timedelta(days=i) for i in range(7)]
-        before = [last - timedelta(days=i) for i in range(7, 14)]
-        cramp_7 = sum(1 for n in recent if states.get(n))
-        cramp_before = sum(1 for n in before if states.get(n))
+        cramp_7 = sum(1 for n in cal.recent if states.get(n))
+        cramp_before = sum(1 for n in cal.before if states.get(n))
         activity = [
             d
             for d in (done_day, answer_night and answer_night + timedelta(days=1))
@@ -266,7 +289,7 @@ def caseload(
                 cramp_nights_7=cramp_7,
                 cramp_nights_before=cramp_before,
                 trend=rules.trend(cramp_7, cramp_before),
-                unrecorded_7=sum(1 for n in recent if n >= joined and n not in states),
+                unrecorded_7=sum(1 for n in cal.recent if n >= joined and n not in states),
                 next_visit=next_visit,
                 red_flags=patient_flags,
                 attention=rules.attention_reasons(

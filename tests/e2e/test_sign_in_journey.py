@@ -46,7 +46,7 @@ def test_practitioner_signs_in_and_sees_their_patients(live_server, phone):
         )
     sign_in_in_browser(phone, live_server.url, practitioner.email)
     phone.wait_for_url(f"{live_server.url}/practitioner")
-    assert phone.get_by_role("cell", name="鈴木 一郎").is_visible()
+    assert phone.get_by_role("link", name="鈴木 一郎").is_visible()
     screenshot(phone, "practitioner-home-390x844")
     assert phone.js_errors == []
 

@@ -16,6 +16,14 @@ PATIENT_ROUTES = [
     ("POST", "/practitioner/patients/{id}/notes", {"body": "Stretch more"}),
     ("POST", "/practitioner/patients/{id}/course", {"goal": "Sleep through", "next_visit": ""}),
     ("POST", "/practitioner/patients/{id}/reset-link", {}),
+    ("GET", "/practitioner/patients/{id}/plan", {}),
+    (
+        "POST",
+        "/practitioner/patients/{id}/plan/{routine}",
+        {"effective_from": "2026-11-26", "enabled": "true"},
+    ),
+    ("GET", "/practitioner/patients/{id}/export.csv", {}),
+    ("GET", "/practitioner/patients/{id}/summary", {}),
 ]
 
 
@@ -34,7 +42,7 @@ def test_every_route_that_takes_a_patient_is_in_the_404_list(client):
 def test_another_practitioners_patient_is_not_found(
     practitioner_client, linked_patient, other_patient, session, method, path, fields
 ):
-    url = path.format(id=other_patient.id)
+    url = path.format(id=other_patient.id, routine="toe_stretch")
     if method == "GET":
         response = practitioner_client.get(url)
     else:
@@ -47,7 +55,7 @@ def test_another_practitioners_patient_is_not_found(
 
 @pytest.mark.parametrize(("method", "path", "fields"), PATIENT_ROUTES)
 def test_a_missing_patient_is_not_found_either(practitioner_client, method, path, fields):
-    url = path.format(id=999_999)
+    url = path.format(id=999_999, routine="toe_stretch")
     if method == "GET":
         response = practitioner_client.get(url)
     else:
@@ -57,7 +65,7 @@ def test_a_missing_patient_is_not_found_either(practitioner_client, method, path
 
 @pytest.mark.parametrize(("method", "path", "fields"), PATIENT_ROUTES)
 def test_own_patient_routes_answer(practitioner_client, linked_patient, method, path, fields):
-    url = path.format(id=linked_patient.id)
+    url = path.format(id=linked_patient.id, routine="toe_stretch")
     if method == "GET":
         response = practitioner_client.get(url)
         assert response.status_code == 200

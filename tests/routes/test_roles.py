@@ -49,8 +49,8 @@ def test_a_practitioner_sees_only_the_patients_they_care_for(
     factories.make_patient(session, passwords, name="ほかの 患者")
     link_care(session, practitioner_id=practitioner.id, patient_id=mine.id, now=NOW)
     names = [
-        td.get_text()
-        for td in html(practitioner_client.get("/practitioner")).select("tbody td:first-child")
+        a.get_text(strip=True)
+        for a in html(practitioner_client.get("/practitioner")).select("tbody th[scope=row] a")
     ]
     assert names == ["担当 さん"]
 
