@@ -9,6 +9,7 @@ from fastapi.responses import Response
 from app import i18n
 from app.db import SessionDep
 from app.deps import CurrentPractitioner, NowDep
+from app.routes.params import EntityId
 from app.services import exports, referral
 from app.templating import locale_of, render
 
@@ -34,7 +35,7 @@ def export_patient(
     session: SessionDep,
     practitioner: CurrentPractitioner,
     now: NowDep,
-    patient_id: int,
+    patient_id: EntityId,
 ):
     patient, body = exports.patient_csv(
         session,
@@ -62,7 +63,7 @@ def show_summary(
     session: SessionDep,
     practitioner: CurrentPractitioner,
     now: NowDep,
-    patient_id: int,
+    patient_id: EntityId,
     weeks: int = 4,
 ):
     summary = referral.referral_summary(

@@ -9,6 +9,7 @@ from pydantic import BaseModel
 from app import forms
 from app.db import SessionDep
 from app.deps import CurrentPractitioner, NowDep
+from app.routes.params import EntityId
 from app.services import invites
 from app.services.errors import InvalidInput
 from app.templating import render
@@ -70,7 +71,7 @@ def issue_reset_link(
     session: SessionDep,
     practitioner: CurrentPractitioner,
     now: NowDep,
-    patient_id: int,
+    patient_id: EntityId,
 ):
     issued = invites.issue_reset(session, actor=practitioner, user_id=patient_id, now=now)
     return show_link(request, issued, route="invites.reset", kind="reset", patient_id=patient_id)

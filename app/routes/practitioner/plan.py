@@ -3,7 +3,7 @@ frequency, changed from a chosen date."""
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import time
 from typing import Annotated
 
 from fastapi import APIRouter, Request
@@ -14,6 +14,7 @@ from app import forms
 from app.db import SessionDep
 from app.deps import CurrentPractitioner, NowDep
 from app.domain.schedule import Cadence
+from app.routes.params import EntityId, LocalDate
 from app.services import plan_editor
 from app.services.errors import InvalidInput
 from app.templating import render
@@ -24,7 +25,7 @@ Optional = Annotated[int | None, forms.Blank]
 
 
 class RoutineForm(BaseModel):
-    effective_from: date
+    effective_from: LocalDate
     enabled: bool = False
     at_time: Annotated[time | None, forms.Blank] = None
     offset_minutes: Optional = None
@@ -54,7 +55,7 @@ def show_plan(
     session: SessionDep,
     practitioner: CurrentPractitioner,
     now: NowDep,
-    patient_id: int,
+    patient_id: EntityId,
     saved: str | None = None,
 ):
     return _page(request, session, practitioner, patient_id, now, saved=saved)
@@ -66,7 +67,7 @@ def change_routine(
     session: SessionDep,
     practitioner: CurrentPractitioner,
     now: NowDep,
-    patient_id: int,
+    patient_id: EntityId,
     routine: str,
     form: forms.FormDataDep,
 ):
