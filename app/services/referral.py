@@ -19,8 +19,8 @@ from app.domain.nights import last_night
 from app.domain.schedule import first_day
 from app.models import AuditAction, PatientProfile, PracticeNote, User
 from app.services import access, accounts, audit, plan, timeline
-from app.services.completions import done_counts
 from app.services.cramps import rhythm_of
+from app.services.habits import done_counts
 
 PERIODS = (4, 8, 12)  # weeks a summary can cover
 

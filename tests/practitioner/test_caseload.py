@@ -18,7 +18,7 @@ from app.domain.schedule import Frequency
 from app.models import AuditAction, AuditEvent, User
 from app.services import caseload, plan
 from app.services.accounts import link_care
-from app.services.completions import done_counts
+from app.services.habits import done_counts
 from tests.conftest import html, sign_in
 from tests.diary_helpers import add_cramp, tokyo
 from tests.factories import NOW, PASSWORD

@@ -3,8 +3,8 @@
 The practitioner's dashboard sums each patient's recent days of completions from
 this index alone, without reading the table.
 
-Revision ID: 0006_caseload
-Revises: 0005_consent
+Revision ID: 0007_caseload
+Revises: 0006_habits
 Create Date: 2026-11-27 05:20:00
 """
 
@@ -12,8 +12,8 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0006_caseload"
-down_revision: str | None = "0005_consent"
+revision: str = "0007_caseload"
+down_revision: str | None = "0006_habits"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
