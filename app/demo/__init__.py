@@ -15,14 +15,14 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from app.demo import accounts, diary, onboarding, plan
+from app.demo import accounts, casenotes, diary, onboarding, plan
 from app.demo.accounts import DEMO_PASSWORD, DemoClinic
 from app.models import User
 from app.security import Passwords
 
 Seeder = Callable[[Session, DemoClinic, date, random.Random], None]
 
-SEEDERS: list[Seeder] = [plan.seed, diary.seed, onboarding.seed]
+SEEDERS: list[Seeder] = [plan.seed, diary.seed, onboarding.seed, casenotes.seed]
 
 
 def is_empty(session: Session) -> bool:

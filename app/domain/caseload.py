@@ -215,13 +215,11 @@ def attention_reasons(
     red_flags: int,
     adherence_7: float | None,
     adherence_30: float | None,
-    last_activity: date | None,
-    today: date,
-    joined: date,
+    silent_nights: int,
 ) -> tuple[Attention, ...]:
     """Why a patient needs attention: a red flag, adherence over the last 7 days down
-    30 points or more on the last 30, or nothing recorded for 3 days (counted from
-    joining for a patient who never recorded anything)."""
+    30 points or more on the last 30, or the last 3 nights without a record (no
+    cramp logged and no morning check-in)."""
     reasons = []
     if red_flags:
         reasons.append(Attention.RED_FLAG)
@@ -231,8 +229,7 @@ def attention_reasons(
         and (adherence_30 - adherence_7) * 100 >= ADHERENCE_DROP_POINTS
     ):
         reasons.append(Attention.ADHERENCE_DROP)
-    since = last_activity or joined
-    if (today - since).days >= SILENT_DAYS:
+    if silent_nights >= SILENT_DAYS:
         reasons.append(Attention.SILENT)
     return tuple(reasons)
 

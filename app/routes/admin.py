@@ -1,16 +1,158 @@
-"""Pages for the clinic admin, under /admin."""
+"""Pages for the clinic admin, under /admin: practitioner accounts, care links,
+deactivation, reset links, and the audit trail."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from typing import Annotated
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse
+from pydantic import BaseModel
 
+from app import forms
 from app.db import SessionDep
-from app.deps import require_role
-from app.models import Role
-from app.services import accounts
+from app.deps import CurrentAdmin, NowDep, PasswordsDep, require_role
+from app.models import AuditAction, Role
+from app.routes.params import EntityId, LocalDate
+from app.routes.practitioner.invites import show_link
+from app.services import audit, clinic_admin, invites
+from app.services.errors import InvalidInput
 from app.templating import render
 
 router = APIRouter(prefix="/admin", dependencies=[Depends(require_role(Role.ADMIN))])
 
 
+class PractitionerForm(BaseModel):
+    name: str = ""
+    email: str = ""
+
+
+class AuditQuery(BaseModel):
+    actor: Annotated[EntityId | None, forms.Blank] = None
+    patient: Annotated[EntityId | None, forms.Blank] = None
+    action: Annotated[AuditAction | None, forms.Blank] = None
+    since: Annotated[LocalDate | None, forms.Blank] = None
+    until: Annotated[LocalDate | None, forms.Blank] = None
+    page: Annotated[EntityId | None, forms.Blank] = None
+
+
+def _people(request, session, admin, *, status=200, **extra):
+    context = {"people": clinic_admin.people(session, actor=admin), "values": {}, "errors": {}}
+    context.update(extra)
+    return render(request, "admin/people.html", context, status_code=status)
+
+
+def _home(request: Request, anchor: str = "") -> RedirectResponse:
+    url = request.url_for("admin.home").path
+    return RedirectResponse(f"{url}#{anchor}" if anchor else url, status_code=303)
+
+
 @router.get("", name="admin.home")
-def show_people(request: Request, session: SessionDep):
-    return render(request, "admin/home.html", {"people": accounts.all_people(session)})
+def show_people(request: Request, session: SessionDep, admin: CurrentAdmin):
+    return _people(request, session, admin)
+
+
+@router.post("/practitioners", name="admin.create_practitioner")
+def create_practitioner(
+    request: Request,
+    session: SessionDep,
+    admin: CurrentAdmin,
+    passwords: PasswordsDep,
+    now: NowDep,
+    form: forms.FormDataDep,
+):
+    parsed = forms.validate(PractitionerForm, form)
+    try:
+        issued = clinic_admin.create_practitioner(
+            session,
+            actor=admin,
+            passwords=passwords,
+            name=parsed.data.name if parsed.ok else "",
+            email=parsed.data.email if parsed.ok else "",
+            now=now,
+        )
+    except InvalidInput as invalid:
+        session.rollback()
+        errors = {k: v for k, v in invalid.errors.items() if k != "password"}
+        return _people(request, session, admin, status=422, values=parsed.values, errors=errors)
+    return show_link(request, issued, route="invites.reset", kind="setup")
+
+
+@router.post("/patients/{patient_id}/practitioners", name="admin.set_practitioners")
+def set_practitioners(
+    request: Request,
+    session: SessionDep,
+    admin: CurrentAdmin,
+    now: NowDep,
+    patient_id: EntityId,
+    form: forms.FormDataDep,
+):
+    chosen = set()
+    for value in form.getlist("practitioner"):
+        if isinstance(value, str) and value.isdigit() and len(value) < 12:
+            chosen.add(int(value))
+    try:
+        clinic_admin.set_practitioners(
+            session, actor=admin, patient_id=patient_id, practitioner_ids=chosen, now=now
+        )
+    except InvalidInput as invalid:
+        session.rollback()
+        return _people(request, session, admin, status=422, link_errors=invalid.errors)
+    return _home(request, f"patient-{patient_id}")
+
+
+@router.post("/users/{user_id}/active", name="admin.set_active")
+def set_active(
+    request: Request,
+    session: SessionDep,
+    admin: CurrentAdmin,
+    now: NowDep,
+    user_id: EntityId,
+    form: forms.FormDataDep,
+):
+    try:
+        clinic_admin.set_active(
+            session, actor=admin, user_id=user_id, active=form.get("active") == "true", now=now
+        )
+    except InvalidInput as invalid:
+        session.rollback()
+        return _people(request, session, admin, status=422, active_errors=invalid.errors)
+    return _home(request)
+
+
+@router.post("/users/{user_id}/reset-link", name="admin.reset_link")
+def issue_reset_link(
+    request: Request, session: SessionDep, admin: CurrentAdmin, now: NowDep, user_id: EntityId
+):
+    issued = invites.issue_reset(session, actor=admin, user_id=user_id, now=now)
+    return show_link(request, issued, route="invites.reset", kind="reset")
+
+
+@router.get("/audit", name="admin.audit")
+def show_audit(request: Request, session: SessionDep, admin: CurrentAdmin):
+    parsed = forms.validate(AuditQuery, request.query_params)
+    query = parsed.data if parsed.ok else AuditQuery()
+    zone = ZoneInfo(request.app.state.settings.default_time_zone)
+
+    def start_of(day) -> datetime | None:
+        return datetime.combine(day, time(0), zone) if day else None
+
+    where = audit.AuditFilter(
+        actor_id=query.actor,
+        patient_id=query.patient,
+        action=query.action,
+        since=start_of(query.since),
+        until=start_of(query.until + timedelta(days=1)) if query.until else None,
+    )
+    found = audit.browse(session, actor=admin, where=where, page=query.page or 1)
+    context = {
+        "found": found,
+        "values": parsed.values,
+        "errors": parsed.errors,
+        "actions": list(AuditAction),
+        "people": clinic_admin.people(session, actor=admin),
+        "zone": zone,
+    }
+    return render(request, "admin/audit.html", context, status_code=200 if parsed.ok else 422)

@@ -34,12 +34,24 @@ from app.models import (
     User,
 )
 from app.services import access, audit
+from app.services import red_flags as red_flag_service
 from app.services.plan import rhythm_of
 
-# A red-flag source answers, for the patients in ``patient_ids`` (a subquery),
-# the flags each one has now (their names, for badges). The red-flags service
-# plugs in here; until then the column stays empty.
+# A red-flag source answers, for the patients ``actor`` cares for, the flags each
+# one has now that still await a practitioner's review (message ids, for badges).
 RedFlagSource = Callable[..., Mapping[int, Sequence[str]]]
+
+
+def unreviewed_red_flags(session: Session, *, actor: User, now: datetime) -> dict[int, list[str]]:
+    """The red-flags service's flags awaiting review, per patient (a fixed number of
+    queries for the whole caseload)."""
+    found = red_flag_service.flags_for_patients(session, actor=actor, now=now)
+    return {
+        patient_id: [status.flag.title for status in flags.unreviewed]
+        for patient_id, flags in found.items()
+        if flags.unreviewed
+    }
+
 
 TRACKED = [key.value for key, spec in CATALOGUE.items() if spec.tracked]
 
@@ -104,6 +116,7 @@ class CaseloadRow:
     name: str
     last_activity: date | None
     days_silent: int
+    silent_nights: int  # the latest nights in a row without a record
     adherence_7: int | None
     adherence_30: int | None
     cramp_nights_7: int
@@ -162,7 +175,7 @@ def caseload(
     actor: User,
     now: datetime,
     query: CaseloadQuery = CaseloadQuery(),
-    red_flags: RedFlagSource | None = None,
+    red_flags: RedFlagSource = unreviewed_red_flags,
 ) -> Caseload:
     """Every patient ``actor`` cares for, with the dashboard's figures; records the view.
 
@@ -245,7 +258,7 @@ def caseload(
         .where(MorningCheckIn.night_of >= utc_today - timedelta(days=17))
     ):
         answers[patient_id][evening] = had_cramps
-    flags = red_flags(session, patient_ids=visible, now=now) if red_flags else {}
+    flags = red_flags(session, actor=actor, now=now)
 
     nights = rules.NightIndex(utc_today - timedelta(days=18), utc_today + timedelta(days=1))
     # Dates depend only on the patient's rhythm and zone: most patients share a few.
@@ -278,12 +291,17 @@ def caseload(
         last_activity = min(max(activity), today) if activity else None
         joined = min((v.effective_from for v in plan), default=today)
         patient_flags = tuple(flags.get(patient_id, ()))
+        # Nights without a record, counted back from the last one, since joining.
+        silent = next(
+            (i for i, n in enumerate(cal.recent) if n < joined or n in states), len(cal.recent)
+        )
         rows.append(
             CaseloadRow(
                 patient_id=patient_id,
                 name=name,
                 last_activity=last_activity,
                 days_silent=(today - (last_activity or joined)).days,
+                silent_nights=silent,
                 adherence_7=_percent(a7),
                 adherence_30=_percent(a30),
                 cramp_nights_7=cramp_7,
@@ -296,9 +314,7 @@ def caseload(
                     red_flags=len(patient_flags),
                     adherence_7=a7,
                     adherence_30=a30,
-                    last_activity=last_activity,
-                    today=today,
-                    joined=joined,
+                    silent_nights=silent,
                 ),
             )
         )

@@ -156,3 +156,20 @@ def test_calendar_pages_as_an_htmx_fragment(practitioner_client, linked_patient)
     fragment = html(response)
     assert fragment.select_one("section#patient-calendar")
     assert not fragment.select("h1")
+
+
+def test_the_goal_and_next_visit_show_on_the_patients_home(
+    client, practitioner, linked_patient, session
+):
+    from tests.conftest import sign_in
+
+    sign_in(client, practitioner)
+    client.post(
+        f"/practitioner/patients/{linked_patient.id}/course",
+        data=form(client, goal="朝までぐっすり眠る", next_visit="2026-12-01"),
+    )
+    client.cookies.clear()
+    sign_in(client, linked_patient)
+    card = html(client.get("/patient/")).select_one(".course-card")
+    assert "朝までぐっすり眠る" in card.get_text()
+    assert card.select_one("time")["datetime"] == "2026-12-01"

@@ -18,7 +18,7 @@ from app.db import SessionDep
 from app.deps import CurrentPatient, CurrentProfile, NowDep
 from app.i18n import N_
 from app.routes.params import EntityId, LocalDate
-from app.services import completions, due_soon, tonight
+from app.services import completions, course, due_soon, tonight
 from app.services import diary as diary_service
 from app.services.errors import InvalidInput
 from app.templating import is_fragment_request, render
@@ -56,6 +56,8 @@ def _home(request, session, patient, profile, now, *, errors=None, error_item=No
         "diary_home": diary_service.home_cards(
             session, actor=patient, patient_id=patient.id, now=now
         ),
+        # The goal and next visit the practitioner set (issue 9).
+        "course": course.course_of(session, patient_id=patient.id),
     }
     if errors:
         # A one-tap button has nothing typed to put back.
