@@ -3,8 +3,8 @@
 The practitioner's dashboard sums each patient's recent days of completions from
 this index alone, without reading the table.
 
-Revision ID: 0008_caseload
-Revises: 0007_pwa
+Revision ID: 0009_caseload
+Revises: 0008_device_entries
 Create Date: 2026-11-27 05:20:00
 """
 
@@ -12,8 +12,8 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0008_caseload"
-down_revision: str | None = "0007_pwa"
+revision: str = "0009_caseload"
+down_revision: str | None = "0008_device_entries"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
