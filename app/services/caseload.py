@@ -247,7 +247,6 @@ def caseload(
         select(CrampEvent.patient_id, CrampEvent.occurred_at, CrampEvent.zone).where(
             CrampEvent.patient_id.in_(visible),
             CrampEvent.occurred_at >= now - timedelta(days=14) - NIGHT_PADDING,
-            CrampEvent.deleted_at.is_(None),
         )
     ):
         cramps[patient_id].append((occurred_at, zone))

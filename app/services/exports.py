@@ -104,7 +104,7 @@ def patient_csv(
     rows: list[tuple] = []
     cramps = session.exec(
         select(CrampEvent)
-        .where(CrampEvent.patient_id == patient.id, CrampEvent.deleted_at.is_(None))
+        .where(CrampEvent.patient_id == patient.id)
         .order_by(CrampEvent.occurred_at)
     )
     for cramp in cramps:

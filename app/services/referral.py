@@ -72,9 +72,7 @@ def referral_summary(
     versions = plan.plan_versions(session, patient_id=patient.id)
     joined = first_day(versions) or last
     first = max(last - timedelta(days=weeks * 7 - 1), joined)
-    diary = timeline.load_diary(
-        session, patient_id=patient.id, profile=profile, first=first, last=last
-    )
+    diary = timeline.load_diary(session, actor=actor, patient_id=patient.id, first=first, last=last)
     nights = diary.nights_in(first, last)
     rate = rate_of(nights, first, last)
     night_cramps = [c for n in nights for c in n.cramps]
