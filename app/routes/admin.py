@@ -38,10 +38,20 @@ class AuditQuery(BaseModel):
     page: Annotated[EntityId | None, forms.Blank] = None
 
 
-def _people(request, session, admin, *, status=200, **extra):
-    context = {"people": clinic_admin.people(session, actor=admin), "values": {}, "errors": {}}
-    context.update(extra)
-    return render(request, "admin/people.html", context, status_code=status)
+PEOPLE = "admin/people.html"
+
+
+def _context(session, admin, **extra) -> dict:
+    return {
+        "people": clinic_admin.people(session, actor=admin),
+        "values": {},
+        "errors": {},
+        **extra,
+    }
+
+
+def _people(request, session, admin, **extra):
+    return render(request, PEOPLE, _context(session, admin, **extra))
 
 
 def _home(request: Request, anchor: str = "") -> RedirectResponse:
@@ -76,7 +86,9 @@ def create_practitioner(
     except InvalidInput as invalid:
         session.rollback()
         errors = {k: v for k, v in invalid.errors.items() if k != "password"}
-        return _people(request, session, admin, status=422, values=parsed.values, errors=errors)
+        return forms.rerender(
+            request, PEOPLE, _context(session, admin), values=parsed.values, errors=errors
+        )
     return show_link(request, issued, route="invites.reset", kind="setup")
 
 
@@ -99,7 +111,14 @@ def set_practitioners(
         )
     except InvalidInput as invalid:
         session.rollback()
-        return _people(request, session, admin, status=422, link_errors=invalid.errors)
+        return forms.rerender(
+            request,
+            PEOPLE,
+            _context(session, admin),
+            values={},
+            errors=invalid.errors,
+            prefix="link_",
+        )
     return _home(request, f"patient-{patient_id}")
 
 
@@ -118,7 +137,14 @@ def set_active(
         )
     except InvalidInput as invalid:
         session.rollback()
-        return _people(request, session, admin, status=422, active_errors=invalid.errors)
+        return forms.rerender(
+            request,
+            PEOPLE,
+            _context(session, admin),
+            values={},
+            errors=invalid.errors,
+            prefix="active_",
+        )
     return _home(request)
 
 

@@ -37,19 +37,17 @@ def _unusable(request: Request, reason: invites.Unusable):
     return render(request, "auth/link_unusable.html", {"reason": reason.value}, status_code=status)
 
 
-def _show(request, session, now, token, purpose, *, values=None, errors=None, status=200):
+def _show(request, session, now, token, purpose, *, values=None, errors=None):
+    """The form, or the page saying why the link cannot be used; with ``errors``, the
+    form again with what was typed (422)."""
     try:
         link = invites.link_for(session, token=token, purpose=purpose, now=now)
     except invites.LinkUnusable as unusable:
         return _unusable(request, unusable.reason)
-    context = {
-        "purpose": purpose.value,
-        "link": link,
-        "token": token,
-        "values": values if values is not None else {"email": link.email},
-        "errors": errors or {},
-    }
-    return render(request, PAGE, context, status_code=status)
+    context = {"purpose": purpose.value, "link": link, "token": token}
+    if errors:
+        return forms.rerender(request, PAGE, context, values=values or {}, errors=errors)
+    return render(request, PAGE, {**context, "values": {"email": link.email}, "errors": {}})
 
 
 def _signed_in(request: Request, signed_in) -> RedirectResponse:
@@ -105,7 +103,6 @@ def accept_welcome(
             TokenPurpose.INVITE,
             values=values,
             errors=invalid.errors,
-            status=422,
         )
     return _signed_in(request, signed_in)
 
@@ -148,6 +145,5 @@ def submit_reset(
             TokenPurpose.RESET,
             values={},
             errors=invalid.errors,
-            status=422,
         )
     return _signed_in(request, signed_in)

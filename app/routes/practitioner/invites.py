@@ -56,11 +56,8 @@ def create_invite(
         )
     except InvalidInput as invalid:
         session.rollback()
-        return render(
-            request,
-            "practitioner/invite.html",
-            {"values": parsed.values, "errors": invalid.errors},
-            status_code=422,
+        return forms.rerender(
+            request, "practitioner/invite.html", {}, values=parsed.values, errors=invalid.errors
         )
     return show_link(request, issued, route="invites.welcome", kind="invite")
 

@@ -42,11 +42,16 @@ class RoutineForm(BaseModel):
     glasses: Optional = None
 
 
-def _page(request, session, practitioner, patient_id, now, *, status=200, **extra):
+PAGE = "practitioner/plan.html"
+
+
+def _context(session, practitioner, patient_id, now, **extra) -> dict:
     editor = plan_editor.plan_editor(session, actor=practitioner, patient_id=patient_id, now=now)
-    context = {"editor": editor, "errors": {}, "values": {}, "failed": None, "saved": None}
-    context.update(extra)
-    return render(request, "practitioner/plan.html", context, status_code=status)
+    return {"editor": editor, "errors": {}, "values": {}, "failed": None, "saved": None, **extra}
+
+
+def _page(request, session, practitioner, patient_id, now, **extra):
+    return render(request, PAGE, _context(session, practitioner, patient_id, now, **extra))
 
 
 @router.get("/patients/{patient_id}/plan", name="practitioner.plan")
@@ -96,16 +101,7 @@ def change_routine(
         )
     except InvalidInput as invalid:
         session.rollback()
-        return _page(
-            request,
-            session,
-            practitioner,
-            patient_id,
-            now,
-            status=422,
-            errors=invalid.errors,
-            values=parsed.values,
-            failed=routine,
-        )
+        context = _context(session, practitioner, patient_id, now, failed=routine)
+        return forms.rerender(request, PAGE, context, values=parsed.values, errors=invalid.errors)
     url = request.url_for("practitioner.plan", patient_id=patient_id).path
     return RedirectResponse(f"{url}?saved={routine}#routine-{routine}", status_code=303)
