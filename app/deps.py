@@ -15,7 +15,7 @@ from app import i18n
 from app.db import SessionDep
 from app.models import PatientProfile, Role, User
 from app.security import LOCALE_COOKIE, SESSION_COOKIE, Passwords
-from app.services import accounts, auth
+from app.services import accounts, auth, consent, intake
 from app.services.errors import NotAllowed
 
 
@@ -97,3 +97,22 @@ def get_patient_profile(session: SessionDep, patient: CurrentPatient) -> Patient
 
 
 CurrentProfile = Annotated[PatientProfile, Depends(get_patient_profile)]
+
+
+def require_onboarded(session: SessionDep, patient: CurrentPatient) -> None:
+    """The patient router's gate: consent first (nothing about their health is stored
+    before it), then the intake questionnaire. Each step's page says why it was shown."""
+    consent.require_consent(session, patient_id=patient.id)
+    if not intake.has_answered(session, patient_id=patient.id):
+        raise consent.IntakeRequired
+
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def require_consent_to_store(request: Request, session: SessionDep, user: CurrentUser) -> None:
+    """The JSON API's gate: a patient's unsafe request stores health data, so it needs
+    their consent (403 naming the missing consent). Reading what is already stored
+    stays open: it is theirs."""
+    if user.role is Role.PATIENT and request.method not in SAFE_METHODS:
+        consent.require_consent(session, patient_id=user.id)

@@ -16,13 +16,14 @@ from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app import i18n
 from app.deps import SignInRequired
 from app.forms import field_errors
 from app.i18n import N_, Message
+from app.services.consent import ConsentRequired, IntakeRequired
 from app.services.errors import NotAllowed, NotFound
 from app.templating import is_fragment_request, locale_of, render
 
@@ -138,6 +139,22 @@ def error_response(
     )
 
 
+CONSENT_TITLE = N_("Consent needed")
+CONSENT_DETAIL = N_(
+    "Nothing was stored: the patient has not agreed to the current consent to store "
+    "health data, or has withdrawn it."
+)
+
+
+def _onboarding_step(request: Request, name: str):
+    """Send a patient who skipped an onboarding step (by URL, or an old form) to it.
+    Nothing of the request was stored; the page says why it is shown."""
+    target = request.url_for(name).path + "?required=1"
+    if is_fragment_request(request):
+        return Response(status_code=200, headers={"HX-Redirect": target})
+    return RedirectResponse(target, status_code=303)
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(SignInRequired)
     async def _sign_in(request: Request, _exc: SignInRequired):
@@ -146,6 +163,25 @@ def install(app: FastAPI) -> None:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         login = request.url_for("auth.login").path
         return RedirectResponse(f"{login}?next={quote(target)}", status_code=303)
+
+    @app.exception_handler(ConsentRequired)
+    async def _consent_required(request: Request, exc: ConsentRequired):
+        if is_api(request):
+            locale = locale_of(request)
+            # The API's one error shape, plus what names the missing consent.
+            body = api_error_body(locale, 403, title=CONSENT_TITLE)
+            body.update(
+                detail=i18n.gettext(locale, CONSENT_DETAIL),
+                missing_consent=exc.consent,
+                consent_version=exc.version,
+                consent_url=request.url_for("onboarding.consent").path,
+            )
+            return JSONResponse(body, status_code=403)
+        return _onboarding_step(request, "onboarding.consent")
+
+    @app.exception_handler(IntakeRequired)
+    async def _intake_required(request: Request, _exc: IntakeRequired):
+        return _onboarding_step(request, "onboarding.intake")
 
     @app.exception_handler(NotAllowed)
     async def _not_allowed(request: Request, _exc: NotAllowed):

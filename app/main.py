@@ -22,7 +22,7 @@ from app.middleware import (
     RequestDay,
     SecurityHeaders,
 )
-from app.routes import admin, auth, docs, health, invites, practitioner, pwa
+from app.routes import admin, auth, disclosure, docs, health, info, invites, practitioner, pwa
 from app.routes import api as api_routes
 from app.routes import patient as patient_routes
 from app.security import Passwords
@@ -86,8 +86,11 @@ def create_app(
     app.include_router(auth.router)
     app.include_router(invites.router)
     app.include_router(patient_routes.router)
+    app.include_router(patient_routes.onboarding_router)
+    app.include_router(info.router)
     app.include_router(practitioner.router)
     app.include_router(admin.router)
+    app.include_router(disclosure.router)
     app.include_router(api_routes.router)
 
     # Added last = runs first: headers wrap everything, even a refused CSRF check;

@@ -14,11 +14,14 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
 from app.domain import red_flags as rules
+from app.domain.intake import IntakeAnswers
 from app.domain.red_flags import FlagId, PatientRecord, RedFlag
+from app.i18n import N_, Message
 from app.models import (
     CrampEvent,
     DoctorVisit,
@@ -26,11 +29,13 @@ from app.models import (
     Intake,
     MorningCheckIn,
     PatientProfile,
+    Role,
     User,
 )
-from app.services import access
+from app.services import access, consent
 from app.services.checkins import as_answer
 from app.services.cramps import logged
+from app.services.errors import InvalidInput, NotAllowed
 from app.services.intake import answers_of
 from app.services.profiles import rhythm_of
 
@@ -167,3 +172,98 @@ def latest_visit(session: Session, *, patient_id: int) -> DoctorVisit | None:
         .order_by(col(DoctorVisit.said_at).desc(), col(DoctorVisit.id).desc())
         .limit(1)
     ).first()
+
+
+# --- the patient's guidance -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Guidance:
+    """What the patient's banner and guidance page show."""
+
+    flags: list[RedFlag]
+    show_banner: bool
+    intake: IntakeAnswers | None
+    zone: ZoneInfo
+    seen_doctor_at: datetime | None = None
+
+    @property
+    def clinics(self) -> list[rules.Clinic]:
+        return [c for c in rules.Clinic if any(c in f.clinics for f in self.flags)]
+
+    @property
+    def checks(self) -> list[rules.Check]:
+        return [c for c in rules.Check if any(c in f.checks for f in self.flags)]
+
+
+def guidance_for(session: Session, *, patient: User, now: datetime) -> Guidance:
+    """The patient's own flags, and whether the home screen shows the banner: it does
+    while a flag holds, except for 30 days after "I have seen a doctor" unless a flag
+    arises that was not there then (rules.banner_due)."""
+    found = flags_for(session, actor=patient, patient_id=patient.id, now=now)
+    flags = [f.flag for f in found.flags]
+    visit = latest_visit(session, patient_id=patient.id)
+    row = session.exec(select(Intake).where(Intake.patient_id == patient.id)).first()
+    profile = session.exec(select(PatientProfile).where(PatientProfile.user_id == patient.id)).one()
+    return Guidance(
+        flags=flags,
+        show_banner=rules.banner_due(
+            flags,
+            seen_doctor_at=visit.said_at if visit else None,
+            seen_flags=visit.flags if visit else (),
+            now=now,
+        ),
+        intake=answers_of(row) if row else None,
+        zone=ZoneInfo(profile.time_zone),
+        seen_doctor_at=visit.said_at if visit else None,
+    )
+
+
+def seen_doctor(session: Session, *, patient: User, now: datetime) -> DoctorVisit:
+    """The patient says they have seen a doctor: the banner rests for 30 days, unless a
+    new flag arises. Needs consent (it is a health record)."""
+    consent.require_consent(session, patient_id=patient.id)
+    found = flags_for(session, actor=patient, patient_id=patient.id, now=now)
+    visit = DoctorVisit(
+        patient_id=patient.id, flags=[f.flag.id.value for f in found.flags], said_at=now
+    )
+    session.add(visit)
+    session.commit()
+    return visit
+
+
+# --- the practitioner's review ------------------------------------------------------------
+
+NOTE_MAX = 1000
+
+
+def review_flag(
+    session: Session, *, actor: User, patient_id: int, flag_id: str, note: str, now: datetime
+) -> FlagReview:
+    """A practitioner marks a flag reviewed, with an optional note (at most 1000
+    characters). The review records the evidence it saw, so new evidence reopens the
+    flag. Only the patient's practitioners may; a flag that does not hold now is
+    refused (InvalidInput), as is a patient they do not care for (NotFound)."""
+    if actor.role is not Role.PRACTITIONER:
+        raise NotAllowed(actor.role)
+    found = flags_for(session, actor=actor, patient_id=patient_id, now=now)
+    status = found.get(flag_id) if flag_id in {f.value for f in FlagId} else None
+    note = note.strip()
+    errors = {}
+    if status is None:
+        errors["flag"] = N_("This flag no longer holds; reload the page.")
+    if len(note) > NOTE_MAX:
+        errors["note"] = Message(N_("Use at most %(max)s characters."), max=NOTE_MAX)
+    if errors:
+        raise InvalidInput(errors)
+    review = FlagReview(
+        patient_id=patient_id,
+        flag=status.flag.id.value,
+        evidence=sorted(status.flag.evidence.keys),
+        note=note,
+        reviewer_id=actor.id,
+        reviewed_at=now,
+    )
+    session.add(review)
+    session.commit()
+    return review

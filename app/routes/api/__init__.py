@@ -7,16 +7,21 @@ shape (app.errors.api_error_body).
 
 from fastapi import APIRouter, Depends
 
-from app.deps import get_current_user
+from app.deps import get_current_user, require_consent_to_store
 from app.routes.api import batch, completions, diary, me, push
 from app.routes.api.entries import ErrorOut
 
+# A patient's unsafe request stores health data: it needs their consent (issue 10).
 router = APIRouter(
     prefix="/api/v1",
-    dependencies=[Depends(get_current_user)],
+    dependencies=[Depends(get_current_user), Depends(require_consent_to_store)],
     responses={
         401: {"model": ErrorOut, "description": "Not signed in."},
-        403: {"model": ErrorOut, "description": "Not for this kind of account."},
+        403: {
+            "model": ErrorOut,
+            "description": "Not for this kind of account, or (body names "
+            "`missing_consent`) a patient who has not consented to storing health data.",
+        },
     },
 )
 router.include_router(me.router)

@@ -18,7 +18,7 @@ from app.db import SessionDep
 from app.deps import CurrentPatient, CurrentProfile, NowDep
 from app.i18n import N_
 from app.routes.params import EntityId, LocalDate
-from app.services import completions, course, due_soon, tonight
+from app.services import completions, course, due_soon, red_flags, tonight
 from app.services import diary as diary_service
 from app.services.errors import InvalidInput
 from app.templating import is_fragment_request, render
@@ -58,6 +58,8 @@ def _home(request, session, patient, profile, now, *, errors=None, error_item=No
         ),
         # The goal and next visit the practitioner set (issue 9).
         "course": course.course_of(session, patient_id=patient.id),
+        # A calm "see a doctor" banner while a red flag holds (issue 10).
+        "guidance": red_flags.guidance_for(session, patient=patient, now=now),
     }
     if errors:
         # A one-tap button has nothing typed to put back.

@@ -13,6 +13,7 @@ from app import forms
 from app.db import SessionDep
 from app.deps import CurrentPractitioner, NowDep
 from app.routes.params import EntityId, LocalDate, is_sane_date
+from app.routes.practitioner import flags
 from app.services import casefile, course, notes
 from app.services.errors import InvalidInput
 from app.templating import render
@@ -52,6 +53,8 @@ def _page(request, session, practitioner, patient_id, now, *, month=None, mistak
         "course_values": None,
         "course_errors": {},
     }
+    # Red flags with their evidence and review forms (issue 10).
+    context.update(flags.flags_context(session, practitioner, patient_id, now))
     if mistake is not None:
         prefix, values, errors = mistake
         return forms.rerender(

@@ -1,0 +1,141 @@
+"""The first steps of every patient: consent, then the intake questionnaire (問診).
+
+These pages are reachable before consent (and after it is withdrawn); everything
+else under /patient waits behind the onboarding gate (app.deps.require_onboarded).
+The intake page is also where answers are changed later.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse
+
+from app import forms
+from app.db import SessionDep
+from app.deps import CurrentPatient, CurrentProfile, NowDep
+from app.domain import intake as questions
+from app.i18n import N_, Message
+from app.services import consent, intake
+from app.services.errors import InvalidInput
+from app.templating import locale_of, render
+
+router = APIRouter()
+
+CONSENT_PAGE = "patient/onboarding/consent.html"
+INTAKE_PAGE = "patient/onboarding/intake.html"
+# Every field the questionnaire may send as several values.
+LISTS = ("situations", "sites", "accompanying", "history", "medicines")
+OPTIONS = {
+    "situations": questions.SITUATIONS,
+    "frequency_unit": questions.FREQUENCY_UNIT_LABELS,
+    "side": questions.SIDE_LABELS,
+    "sites": questions.SITES,
+    "accompanying": questions.SYMPTOMS,
+    "history": questions.CONDITION_LABELS,
+    "medicines": questions.MEDICINE_LABELS,
+    "age_band": questions.AGE_BAND_LABELS,
+    "daily_life": questions.DAILY_LIFE_LABELS,
+}
+
+
+def _consent_page(request, session, patient, *, errors=None, status=200):
+    context = {
+        "state": consent.state_of(session, patient_id=patient.id),
+        "errors": errors or {},
+        # Sent here by the gate: say why, so a skipped step is not a mystery.
+        "required": request.query_params.get("required") == "1",
+    }
+    return render(request, CONSENT_PAGE, context, status_code=status)
+
+
+@router.get("/welcome", name="onboarding.consent")
+def show_consent(request: Request, session: SessionDep, patient: CurrentPatient):
+    return _consent_page(request, session, patient)
+
+
+@router.post("/welcome", name="onboarding.give_consent")
+def give_consent(
+    request: Request,
+    session: SessionDep,
+    patient: CurrentPatient,
+    now: NowDep,
+    form: forms.FormDataDep,
+):
+    try:
+        consent.give_consent(
+            session,
+            patient=patient,
+            agreed=form.get("agree") == "yes",
+            locale=locale_of(request),
+            now=now,
+        )
+    except InvalidInput as invalid:
+        return _consent_page(request, session, patient, errors=invalid.errors, status=422)
+    target = (
+        "patient.home"
+        if intake.has_answered(session, patient_id=patient.id)
+        else "onboarding.intake"
+    )
+    return RedirectResponse(request.url_for(target).path, status_code=303)
+
+
+@router.post("/consent/withdraw", name="onboarding.withdraw_consent")
+def withdraw_consent(request: Request, session: SessionDep, patient: CurrentPatient, now: NowDep):
+    consent.withdraw_consent(session, patient=patient, now=now)
+    return RedirectResponse(request.url_for("onboarding.consent").path, status_code=303)
+
+
+def _intake_page(request, *, values, errors, first_time, saved=False, status=200):
+    context = {
+        "values": values,
+        "errors": errors,
+        "options": OPTIONS,
+        "text_max": questions.OTHER_TEXT_MAX,
+        "first_time": first_time,
+        "saved": saved,
+        "required": request.query_params.get("required") == "1",
+    }
+    return render(request, INTAKE_PAGE, context, status_code=status)
+
+
+@router.get("/intake", name="onboarding.intake")
+def show_intake(
+    request: Request,
+    session: SessionDep,
+    patient: CurrentPatient,
+    profile: CurrentProfile,
+    saved: bool = False,
+):
+    if not consent.has_consented(session, patient_id=patient.id):
+        target = request.url_for("onboarding.consent").path + "?required=1"
+        return RedirectResponse(target, status_code=303)
+    row = intake.intake_row(session, patient_id=patient.id)
+    values = intake.form_values(row, profile)
+    return _intake_page(request, values=values, errors={}, first_time=row is None, saved=saved)
+
+
+@router.post("/intake", name="onboarding.save_intake")
+def save_intake(
+    request: Request,
+    session: SessionDep,
+    patient: CurrentPatient,
+    profile: CurrentProfile,
+    now: NowDep,
+    form: forms.FormDataDep,
+):
+    raw = {key: form.getlist(key) if key in LISTS else form.get(key) for key in form}
+    first_time = not intake.has_answered(session, patient_id=patient.id)
+    try:
+        intake.save_intake(session, patient=patient, profile=profile, raw=raw, now=now)
+    except consent.ConsentRequired:
+        session.rollback()
+        errors = {"__all__": Message(N_("Nothing was saved: please agree to the consent first."))}
+        return _intake_page(request, values=raw, errors=errors, first_time=first_time, status=403)
+    except InvalidInput as invalid:
+        session.rollback()
+        return _intake_page(
+            request, values=raw, errors=invalid.errors, first_time=first_time, status=422
+        )
+    if first_time:
+        return RedirectResponse(request.url_for("patient.home").path, status_code=303)
+    return RedirectResponse(request.url_for("onboarding.intake").path + "?saved=1", status_code=303)
