@@ -24,6 +24,9 @@ PATIENT_ROUTES = [
     ),
     ("GET", "/practitioner/patients/{id}/export.csv", {}),
     ("GET", "/practitioner/patients/{id}/summary", {}),
+    ("GET", "/practitioner/patients/{id}/flags", {}),
+    ("POST", "/practitioner/patients/{id}/flags/review", {"flag": "history", "note": "Seen"}),
+    ("GET", "/practitioner/patients/{id}/export.zip", {}),
 ]
 
 

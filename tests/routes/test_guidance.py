@@ -83,13 +83,15 @@ def test_the_practitioner_sees_badges_evidence_and_marks_reviewed(
     assert page.select_one("#pflag-spreading .evidence__cramp")
     assert page.select_one("#patient-intake")
 
-    action = f"/practitioner/patients/{patient.id}/flags/spreading/review"
+    action = f"/practitioner/patients/{patient.id}/flags/review"
     too_long = "x" * 1001
-    response = client.post(action, data=form(client, note=too_long))
+    response = client.post(action, data=form(client, flag="spreading", note=too_long))
     assert response.status_code == 422
     assert html(response).select_one("#pflag-spreading textarea").get_text() == too_long
     response = client.post(
-        action, data=form(client, note="Referred to orthopaedics"), headers=htmx_headers(client)
+        action,
+        data=form(client, flag="spreading", note="Referred to orthopaedics"),
+        headers=htmx_headers(client),
     )
     assert response.status_code == 200
     fragment = html(response)
@@ -101,8 +103,8 @@ def test_the_practitioner_sees_badges_evidence_and_marks_reviewed(
     add_cramp(session, patient, tokyo(2026, 11, 24, 2), now=NOW, sites={"sole"})
     assert html(client.get("/practitioner")).select_one("a.badge--flag[data-flag=spreading]")
     # Someone else's patient: not found, nothing stored.
-    other = f"/practitioner/patients/{other_patient.id}/flags/spreading/review"
-    assert client.post(other, data=form(client, note="x")).status_code == 404
+    other = f"/practitioner/patients/{other_patient.id}/flags/review"
+    assert client.post(other, data=form(client, flag="spreading")).status_code == 404
     assert client.get(f"/practitioner/patients/{other_patient.id}/flags").status_code == 404
 
 
@@ -111,6 +113,6 @@ def test_unknown_flag_is_a_translated_error(client, session, passwords, practiti
     accounts.link_care(session, practitioner_id=practitioner.id, patient_id=patient.id, now=NOW)
     sign_in(client, practitioner)
     response = client.post(
-        f"/practitioner/patients/{patient.id}/flags/made_up/review", data=form(client, note="")
+        f"/practitioner/patients/{patient.id}/flags/review", data=form(client, flag="made_up")
     )
     assert response.status_code == 422

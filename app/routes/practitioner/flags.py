@@ -61,16 +61,16 @@ def show_flags(
     return response
 
 
-@router.post("/patients/{patient_id}/flags/{flag_id}/review", name="practitioner.review_flag")
+@router.post("/patients/{patient_id}/flags/review", name="practitioner.review_flag")
 def review_flag(
     request: Request,
     session: SessionDep,
     practitioner: CurrentPractitioner,
     now: NowDep,
     patient_id: int,
-    flag_id: str,
     form: forms.FormDataDep,
 ):
+    flag_id = str(form.get("flag") or "")
     note = str(form.get("note") or "")
     try:
         red_flags.review_flag(
