@@ -60,6 +60,9 @@ class FlagStatus:
 class PatientFlags:
     patient_id: int
     flags: list[FlagStatus] = field(default_factory=list)
+    # What the rules read, for pages that cite it.
+    intake: IntakeAnswers | None = None
+    zone: ZoneInfo | None = None
 
     @property
     def unreviewed(self) -> list[FlagStatus]:
@@ -91,7 +94,10 @@ def _compute(
         )
         flags = rules.red_flags(record, now=now)
         result[pid] = PatientFlags(
-            pid, [FlagStatus(f, reviews.get((pid, f.id.value))) for f in flags]
+            pid,
+            [FlagStatus(f, reviews.get((pid, f.id.value))) for f in flags],
+            intake=record.intake,
+            zone=record.rhythm.zone,
         )
     return result
 
@@ -203,8 +209,6 @@ def guidance_for(session: Session, *, patient: User, now: datetime) -> Guidance:
     found = flags_for(session, actor=patient, patient_id=patient.id, now=now)
     flags = [f.flag for f in found.flags]
     visit = latest_visit(session, patient_id=patient.id)
-    row = session.exec(select(Intake).where(Intake.patient_id == patient.id)).first()
-    profile = session.exec(select(PatientProfile).where(PatientProfile.user_id == patient.id)).one()
     return Guidance(
         flags=flags,
         show_banner=rules.banner_due(
@@ -213,8 +217,8 @@ def guidance_for(session: Session, *, patient: User, now: datetime) -> Guidance:
             seen_flags=visit.flags if visit else (),
             now=now,
         ),
-        intake=answers_of(row) if row else None,
-        zone=ZoneInfo(profile.time_zone),
+        intake=found.intake,
+        zone=found.zone,
         seen_doctor_at=visit.said_at if visit else None,
     )
 

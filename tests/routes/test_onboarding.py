@@ -165,3 +165,12 @@ def test_privacy_and_about_pages_are_public_and_linked_from_footer_and_settings(
     links = {a["href"] for a in html(client.get("/patient/settings")).select("#settings-privacy a")}
     assert {"/privacy", "/about", "/patient/my-data", "/patient/intake"} <= links
     assert "診断" in html(client.get("/about", headers={"Accept-Language": "ja"})).get_text()
+
+
+def test_the_consent_time_is_shown_on_the_patient_s_clock(client, session, passwords):
+    new_patient(session, passwords, client)
+    text = html(client.get("/patient/my-data", headers={"Accept-Language": "en"})).select_one(
+        "#consent-status"
+    )
+    # The factory's clock: 13:00 UTC is 22:00 in Tokyo.
+    assert "Nov 24, 2026, 10:00:00\u202fPM" in text.get_text()

@@ -7,6 +7,8 @@ The intake page is also where answers are changed later.
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 
@@ -15,11 +17,17 @@ from app.db import SessionDep
 from app.deps import CurrentPatient, CurrentProfile, NowDep
 from app.domain import intake as questions
 from app.i18n import N_, Message
-from app.services import consent, intake
+from app.services import accounts, consent, intake
 from app.services.errors import InvalidInput
 from app.templating import locale_of, render
 
 router = APIRouter()
+
+
+def local_zone(session, patient) -> ZoneInfo:
+    """The patient's zone, so that "you agreed on …" shows their own clock."""
+    return ZoneInfo(accounts.profile_of(session, patient=patient).time_zone)
+
 
 CONSENT_PAGE = "patient/onboarding/consent.html"
 INTAKE_PAGE = "patient/onboarding/intake.html"
@@ -41,6 +49,7 @@ OPTIONS = {
 def _consent_page(request, session, patient, *, errors=None, status=200):
     context = {
         "state": consent.state_of(session, patient_id=patient.id),
+        "zone": local_zone(session, patient),
         "errors": errors or {},
         # Sent here by the gate: say why, so a skipped step is not a mystery.
         "required": request.query_params.get("required") == "1",

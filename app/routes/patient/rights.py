@@ -11,6 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 from app import forms
 from app.db import SessionDep
 from app.deps import CurrentPatient, NowDep, PasswordsDep
+from app.routes.patient.onboarding import local_zone
 from app.security import SESSION_COOKIE
 from app.services import consent, rights
 from app.services.errors import InvalidInput
@@ -21,7 +22,10 @@ router = APIRouter()
 
 @router.get("/my-data", name="rights.page")
 def show_rights(request: Request, session: SessionDep, patient: CurrentPatient):
-    context = {"state": consent.state_of(session, patient_id=patient.id)}
+    context = {
+        "state": consent.state_of(session, patient_id=patient.id),
+        "zone": local_zone(session, patient),
+    }
     return render(request, "patient/onboarding/rights.html", context)
 
 
