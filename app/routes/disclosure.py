@@ -9,6 +9,7 @@ from fastapi.responses import Response
 from app.db import SessionDep
 from app.deps import CurrentUser, NowDep, require_role
 from app.models import Role
+from app.routes.params import EntityId
 from app.routes.staff import audited_reads
 from app.services import rights
 
@@ -18,7 +19,7 @@ router = APIRouter(
 
 
 @router.get("/patients/{patient_id}/export.zip", name="admin.export_patient")
-def export_patient(session: SessionDep, admin: CurrentUser, now: NowDep, patient_id: int):
+def export_patient(session: SessionDep, admin: CurrentUser, now: NowDep, patient_id: EntityId):
     filename, body = rights.export_zip(session, actor=admin, patient_id=patient_id, now=now)
     return Response(
         body,

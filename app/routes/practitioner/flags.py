@@ -10,6 +10,7 @@ from app import forms
 from app.db import SessionDep
 from app.deps import CurrentPractitioner, NowDep
 from app.models import AuditAction
+from app.routes.params import EntityId
 from app.routes.patient.guidance import LABELS
 from app.services import audit, intake, red_flags, rights
 from app.services.errors import InvalidInput
@@ -47,7 +48,7 @@ def show_flags(
     session: SessionDep,
     practitioner: CurrentPractitioner,
     now: NowDep,
-    patient_id: int,
+    patient_id: EntityId,
 ):
     response = _flags(request, session, practitioner, patient_id, now)
     audit.record_now(
@@ -67,7 +68,7 @@ def review_flag(
     session: SessionDep,
     practitioner: CurrentPractitioner,
     now: NowDep,
-    patient_id: int,
+    patient_id: EntityId,
     form: forms.FormDataDep,
 ):
     flag_id = str(form.get("flag") or "")
@@ -96,7 +97,7 @@ def review_flag(
 
 @router.get("/patients/{patient_id}/export.zip", name="practitioner.disclosure_export")
 def export_patient(
-    session: SessionDep, practitioner: CurrentPractitioner, now: NowDep, patient_id: int
+    session: SessionDep, practitioner: CurrentPractitioner, now: NowDep, patient_id: EntityId
 ):
     """All of the patient's data, for a disclosure request (APPI); audited."""
     filename, body = rights.export_zip(session, actor=practitioner, patient_id=patient_id, now=now)
