@@ -22,7 +22,8 @@ from app.security import Passwords
 
 Seeder = Callable[[Session, DemoClinic, date, random.Random], None]
 
-SEEDERS: list[Seeder] = [plan.seed, diary.seed, onboarding.seed, casenotes.seed]
+# Consent comes first: no health data is stored before it (issue 10).
+SEEDERS: list[Seeder] = [onboarding.seed, plan.seed, diary.seed, casenotes.seed]
 
 
 def is_empty(session: Session) -> bool:

@@ -29,6 +29,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from app.models import DeletedEntry
+from app.services import consent
 
 
 class EntryKind(StrEnum):
@@ -122,7 +123,9 @@ def save_new(
 ) -> Saved[E]:
     """Commit a new entry. When a concurrent request stored the same UUID first, the
     rule above decides (repeat, conflict or gone); when it stored the same occurrence
-    under another UUID (``race_winner``), that one is the answer."""
+    under another UUID (``race_winner``), that one is the answer. Nothing is stored
+    for a patient who has not consented (consent.ConsentRequired, issue 10)."""
+    consent.require_consent(session, patient_id=entry.patient_id)
     session.add(entry)
     try:
         session.commit()

@@ -212,3 +212,15 @@ def test_a_consented_patient_without_intake_is_sent_to_the_questionnaire(
     assert response.headers["location"] == "/patient/intake?required=1"
     page = html(client.get(response.headers["location"]))
     assert page.select_one("#intake-required")
+
+
+def test_the_device_entry_service_refuses_too_below_the_routes(session, passwords):
+    """Sync, CLI or any future caller: the one place device entries are stored checks
+    consent itself (app.services.device_entries.save_new)."""
+    from tests.diary_helpers import add_cramp, tokyo
+
+    patient = factories.make_patient(session, passwords, consented=False)
+    with pytest.raises(consent.ConsentRequired):
+        add_cramp(session, patient, tokyo(2026, 11, 24, 3), now=factories.NOW)
+    session.rollback()
+    assert health_rows(session, patient.id)["crampevent"] == 0
