@@ -27,7 +27,7 @@ def test_new_patient_consents_reports_diabetes_and_calf_cramps_and_is_guided(liv
     base = live_server.url
 
     sign_in_in_browser(phone, base, patient.email)
-    phone.wait_for_url(f"{base}/patient/welcome?required=1")
+    phone.wait_for_url(f"{base}/patient/consent?required=1")
     agree = phone.locator("#field-agree")
     assert not agree.is_checked()
     # Agreeing without ticking is refused, in Japanese, and nothing moves on.

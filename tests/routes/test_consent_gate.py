@@ -139,13 +139,13 @@ def test_every_form_and_api_route_that_could_store_health_data_is_gated(
             assert response.status_code == 403, (route.name, response.text)
             body = response.json()
             assert body["missing_consent"] == consent.HEALTH_DATA, route.name
-            assert body["consent_url"] == "/patient/welcome"
+            assert body["consent_url"] == "/patient/consent"
         else:
             response = client.request(
                 method, path, data=form(client, **FORM_FIELDS), follow_redirects=False
             )
             assert response.status_code == 303, (route.name, response.status_code)
-            assert response.headers["location"] == "/patient/welcome?required=1", route.name
+            assert response.headers["location"] == "/patient/consent?required=1", route.name
     session.expire_all()
     assert health_rows(session, unconsented.id) == before
 
@@ -156,7 +156,7 @@ def test_every_patient_page_leads_to_the_consent_step(app, client, unconsented):
             continue
         response = client.get(concrete(route.path), follow_redirects=False)
         assert response.status_code == 303, route.name
-        assert response.headers["location"] == "/patient/welcome?required=1"
+        assert response.headers["location"] == "/patient/consent?required=1"
 
 
 def test_the_consent_step_says_why_it_is_shown(client, unconsented):
@@ -174,7 +174,7 @@ def test_htmx_requests_are_sent_to_the_consent_step(client, unconsented):
         headers=htmx_headers(client),
         follow_redirects=False,
     )
-    assert response.headers["HX-Redirect"] == "/patient/welcome?required=1"
+    assert response.headers["HX-Redirect"] == "/patient/consent?required=1"
 
 
 def test_reading_own_data_through_the_api_stays_open(client, unconsented):

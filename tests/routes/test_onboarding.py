@@ -34,10 +34,10 @@ def new_patient(session, passwords, client, **kwargs):
 
 def test_consent_needs_the_unticked_box_ticked(client, session, passwords):
     patient = new_patient(session, passwords, client, consented=False)
-    page = html(client.get("/patient/welcome"))
+    page = html(client.get("/patient/consent"))
     assert not page.select_one("input[name=agree]").has_attr("checked")
     assert page.select_one(".consent-text")
-    response = client.post("/patient/welcome", data=form(client))
+    response = client.post("/patient/consent", data=form(client))
     assert response.status_code == 422
     assert html(response).select_one("#error-agree")
     assert count(session, ConsentRecord, patient.id) == 0
@@ -48,7 +48,7 @@ def test_consent_stores_version_time_and_language_then_asks_the_questionnaire(
 ):
     patient = new_patient(session, passwords, client, consented=False)
     response = client.post(
-        "/patient/welcome",
+        "/patient/consent",
         data=form(client, agree="yes"),
         headers={"Accept-Language": "en"},
         follow_redirects=False,
@@ -138,18 +138,18 @@ def test_withdrawing_stops_collection_and_offers_export_and_deletion(client, ses
     page = html(client.get("/patient/my-data"))
     assert page.select_one("#withdraw-consent")
     response = client.post("/patient/consent/withdraw", data=form(client), follow_redirects=False)
-    assert response.headers["location"] == "/patient/welcome"
-    page = html(client.get("/patient/welcome"))
+    assert response.headers["location"] == "/patient/consent"
+    page = html(client.get("/patient/consent"))
     withdrawn = page.select_one("#consent-withdrawn")
     links = {a["href"] for a in withdrawn.select("a")}
     assert {"/patient/my-data/export.zip", "/patient/my-data/delete"} <= links
     assert (
         client.get("/patient/", follow_redirects=False)
         .headers["location"]
-        .startswith("/patient/welcome")
+        .startswith("/patient/consent")
     )
     # Agreeing again resumes, with a new record beside the withdrawn one.
-    client.post("/patient/welcome", data=form(client, agree="yes"))
+    client.post("/patient/consent", data=form(client, agree="yes"))
     assert client.get("/patient/", follow_redirects=False).status_code == 200
     assert count(session, ConsentRecord, patient.id) == 2
 

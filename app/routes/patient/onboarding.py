@@ -57,12 +57,12 @@ def _consent_page(request, session, patient, *, errors=None, status=200):
     return render(request, CONSENT_PAGE, context, status_code=status)
 
 
-@router.get("/welcome", name="onboarding.consent")
+@router.get("/consent", name="onboarding.consent")
 def show_consent(request: Request, session: SessionDep, patient: CurrentPatient):
     return _consent_page(request, session, patient)
 
 
-@router.post("/welcome", name="onboarding.give_consent")
+@router.post("/consent", name="onboarding.give_consent")
 def give_consent(
     request: Request,
     session: SessionDep,
