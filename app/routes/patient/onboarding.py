@@ -46,20 +46,19 @@ OPTIONS = {
 }
 
 
-def _consent_page(request, session, patient, *, errors=None, status=200):
-    context = {
+def _consent_context(request, session, patient) -> dict:
+    return {
         "state": consent.state_of(session, patient_id=patient.id),
         "zone": local_zone(session, patient),
-        "errors": errors or {},
+        "errors": {},
         # Sent here by the gate: say why, so a skipped step is not a mystery.
         "required": request.query_params.get("required") == "1",
     }
-    return render(request, CONSENT_PAGE, context, status_code=status)
 
 
 @router.get("/consent", name="onboarding.consent")
 def show_consent(request: Request, session: SessionDep, patient: CurrentPatient):
-    return _consent_page(request, session, patient)
+    return render(request, CONSENT_PAGE, _consent_context(request, session, patient))
 
 
 @router.post("/consent", name="onboarding.give_consent")
@@ -79,7 +78,8 @@ def give_consent(
             now=now,
         )
     except InvalidInput as invalid:
-        return _consent_page(request, session, patient, errors=invalid.errors, status=422)
+        context = _consent_context(request, session, patient)
+        return forms.rerender(request, CONSENT_PAGE, context, values={}, errors=invalid.errors)
     target = (
         "patient.home"
         if intake.has_answered(session, patient_id=patient.id)
@@ -94,16 +94,19 @@ def withdraw_consent(request: Request, session: SessionDep, patient: CurrentPati
     return RedirectResponse(request.url_for("onboarding.consent").path, status_code=303)
 
 
-def _intake_page(request, *, values, errors, first_time, saved=False, status=200):
-    context = {
-        "values": values,
-        "errors": errors,
+def _intake_context(request, *, first_time, saved=False) -> dict:
+    return {
         "options": OPTIONS,
         "text_max": questions.OTHER_TEXT_MAX,
         "first_time": first_time,
         "saved": saved,
         "required": request.query_params.get("required") == "1",
     }
+
+
+def _intake_page(request, *, values, errors, first_time, saved=False, status=200):
+    context = {**_intake_context(request, first_time=first_time, saved=saved)}
+    context.update(values=values, errors=errors)
     return render(request, INTAKE_PAGE, context, status_code=status)
 
 
@@ -142,9 +145,8 @@ def save_intake(
         return _intake_page(request, values=raw, errors=errors, first_time=first_time, status=403)
     except InvalidInput as invalid:
         session.rollback()
-        return _intake_page(
-            request, values=raw, errors=invalid.errors, first_time=first_time, status=422
-        )
+        context = _intake_context(request, first_time=first_time)
+        return forms.rerender(request, INTAKE_PAGE, context, values=raw, errors=invalid.errors)
     if first_time:
         return RedirectResponse(request.url_for("patient.home").path, status_code=303)
     return RedirectResponse(request.url_for("onboarding.intake").path + "?saved=1", status_code=303)

@@ -71,7 +71,9 @@ def delete_account(
     except InvalidInput as invalid:
         session.rollback()
         values = {"confirm": "yes" if confirmed else ""}
-        return _confirm_page(request, errors=invalid.errors, values=values, status=422)
+        return forms.rerender(
+            request, "patient/onboarding/delete.html", {}, values=values, errors=invalid.errors
+        )
     response = RedirectResponse(request.url_for("info.deleted").path, status_code=303)
     response.delete_cookie(
         SESSION_COOKIE,

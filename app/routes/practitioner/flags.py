@@ -79,15 +79,15 @@ def review_flag(
         )
     except InvalidInput as invalid:
         session.rollback()
-        return _flags(
+        context = flags_context(session, practitioner, patient_id, now)
+        return forms.rerender(
             request,
-            session,
-            practitioner,
-            patient_id,
-            now,
-            errors={flag_id: invalid.errors},
+            PARTIAL,
+            context,
             values={flag_id: note},
-            status=422,
+            errors={flag_id: invalid.errors},
+            block="patient_flags",
+            prefix="flag_",
         )
     if request.headers.get("HX-Request") == "true":
         return _flags(request, session, practitioner, patient_id, now)
