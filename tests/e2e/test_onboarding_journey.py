@@ -68,9 +68,11 @@ def test_new_patient_consents_reports_diabetes_and_calf_cramps_and_is_guided(liv
     phone.context.clear_cookies()
     sign_in_in_browser(phone, base, practitioner.email)
     phone.wait_for_url(f"{base}/practitioner")
-    badge = phone.locator("a.badge[data-flag=history]")
-    assert badge.is_visible()
-    badge.click()
-    phone.wait_for_url(f"{base}/practitioner/patients/{patient.id}#pflag-history")
+    row = phone.locator(f"tr[data-patient='{patient.id}']")
+    assert row.locator(
+        ".badge--danger", has_text="医師に伝えておきたい既往歴がある"
+    ).first.is_visible()
+    row.get_by_role("link", name="高橋 美和").click()
+    phone.wait_for_url(f"{base}/practitioner/patients/{patient.id}")
     assert phone.locator("#pflag-history").is_visible()
     assert phone.js_errors == []

@@ -189,9 +189,3 @@ def test_another_patient_cannot_export_or_delete_someone_else(
     assert json.loads(files["account.json"])[0]["id"] == other_patient.id
     assert rights.patient_tables()  # every table is covered by the same rule
     assert session.get(User, patient.id) is not None
-
-
-def test_the_admin_page_links_each_patient_s_disclosure_export(client, session, admin, patient):
-    sign_in(client, admin)
-    links = {a["href"] for a in html(client.get("/admin")).select("a[download]")}
-    assert f"/admin/patients/{patient.id}/export.zip" in links
