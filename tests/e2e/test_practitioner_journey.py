@@ -59,6 +59,22 @@ def test_invite_scan_sign_up_log_a_cramp_and_see_it_on_the_dashboard(live_server
     phone.get_by_label("パスワード", exact=True).fill(factories.PASSWORD)
     phone.get_by_label("パスワード（確認）").fill(factories.PASSWORD)
     phone.get_by_role("button", name="ツラナイをはじめる").click()
+    # Consent, then the questionnaire, come first for every patient (issue 10).
+    phone.wait_for_url(f"{live_server.url}/patient/consent?required=1")
+    phone.locator("#field-agree").check()
+    phone.locator("#give-consent").click()
+    phone.wait_for_url(f"{live_server.url}/patient/intake")
+    for name, value in (
+        ("situations", "asleep"),
+        ("frequency_unit", "week"),
+        ("side", "left"),
+        ("sites", "toes"),
+        ("age_band", "50s"),
+        ("daily_life", "not_at_all"),
+    ):
+        phone.locator(f"label.chip:has(input[name={name}][value='{value}'])").click()
+    phone.locator("#field-frequency_count").fill("1")
+    phone.locator("#save-intake").click()
     phone.wait_for_url(f"{live_server.url}/patient/")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     phone.get_by_role("button", name="いま、つった").click()
