@@ -6,7 +6,9 @@
   window.SwaggerUIBundle({
     url: root.dataset.openapiUrl,
     domNode: root,
-    deepLinking: true,
+    // No deep links: each would be a link inside the operation's toggle button, two
+    // controls in one that a screen reader cannot tell apart (axe: nested-interactive).
+    deepLinking: false,
     // The public validator would be a request to another site, which CSP refuses.
     validatorUrl: null,
   });
