@@ -50,7 +50,7 @@ document.addEventListener('securitypolicyviolation', (event) => {
 """
 
 # Never followed: downloads, machine-readable answers, and anything outside the pages.
-NOT_PAGES = re.compile(r"(\.csv|\.ics|\.json|\.js|\.webmanifest)$|^/static/|^/api/(?!docs$)")
+NOT_PAGES = re.compile(r"(\.csv|\.ics|\.json|\.js|\.webmanifest|\.zip)$|^/static/|^/api/(?!docs$)")
 # Ids, dates and tokens collapse so that one page template is visited a few times,
 # not once for each of a year's nights.
 ID_LIKE = re.compile(r"/(\d+|\d{4}-\d{2}(-\d{2})?|[A-Za-z0-9_-]{20,})(?=/|$)")
@@ -165,42 +165,70 @@ def _user(session, email: str):
 
 
 # Pages that no link reaches: the targets of forms, links sent by QR, error pages.
-# Each is a path, or a function that takes the page there (and returns its name).
-Visit = str | Callable[..., str]
+# Each is a path, or a function that takes the page through a form and calls
+# ``audit(name)`` on each page it reaches.
+Visit = str | Callable[..., None]
 
 
-def _submit_invitation(page, server: LiveServer) -> str:
+def _submit(page, selector: str) -> None:
+    page.locator(selector).click()
+    page.wait_for_load_state()
+
+
+def _invitation(page, server: LiveServer, audit) -> None:
     page.goto(f"{server.url}/practitioner/invite")
+    _submit(page, "form[action$='/invite'] [type=submit]")
+    audit("invitation form with a mistake")
     page.locator("form[action$='/invite'] input[name='name']").fill("新井 玲奈")
-    page.locator("form[action$='/invite'] [type=submit]").click()
-    page.wait_for_load_state()
-    return "invitation link (after the form)"
+    _submit(page, "form[action$='/invite'] [type=submit]")
+    audit("invitation link (after the form)")
 
 
-def _invitation_with_a_mistake(page, server: LiveServer) -> str:
-    page.goto(f"{server.url}/practitioner/invite")
-    page.locator("form[action$='/invite'] [type=submit]").click()
-    page.wait_for_load_state()
-    return "invitation form with a mistake"
-
-
-def _wrong_password(page, server: LiveServer) -> str:
+def _wrong_password(page, server: LiveServer, audit) -> None:
     page.goto(f"{server.url}/login")
     page.locator("input[name=email]").fill(ROLES["patient"])
     page.locator("input[name=password]").fill("not the password")
-    page.locator("form[action='/login'] [type=submit]").click()
-    page.wait_for_load_state()
-    return "sign-in with a wrong password"
+    _submit(page, "form[action='/login'] [type=submit]")
+    audit("sign-in with a wrong password")
 
 
-def _welcome(page, server: LiveServer) -> str:
+def _new_patient(page, server: LiveServer, audit) -> None:
+    """From the invitation link through consent and the questionnaire, with a mistake
+    on each form on the way, to the first home screen."""
     page.goto(f"{server.url}/welcome/{issue_token(server, TokenPurpose.INVITE)}")
-    return "invitation welcome"
+    audit("invitation welcome")
+    page.locator("input[name=email]").fill("arai@example.test")
+    page.locator("input[name=password]").fill(demo.DEMO_PASSWORD)
+    _submit(page, "main form [type=submit]")
+    audit("invitation welcome with a mistake")
+    page.locator("input[name=password]").fill(demo.DEMO_PASSWORD)
+    page.locator("input[name=confirm_password]").fill(demo.DEMO_PASSWORD)
+    _submit(page, "main form [type=submit]")
+    audit("consent, first time")
+    _submit(page, "#give-consent")
+    audit("consent with a mistake")
+    page.locator("#field-agree").check()
+    _submit(page, "#give-consent")
+    audit("intake questionnaire, first time")
+    _submit(page, "#save-intake")
+    audit("intake questionnaire with mistakes")
+    for name, value in (
+        ("situations", "asleep"),
+        ("frequency_unit", "week"),
+        ("side", "left"),
+        ("sites", "toes"),
+        ("age_band", "50s"),
+        ("daily_life", "not_at_all"),
+    ):
+        page.locator(f"label.chip:has(input[name={name}][value='{value}'])").click()
+    page.locator("#field-frequency_count").fill("1")
+    _submit(page, "#save-intake")
+    audit("first home screen")
 
 
-def _reset(page, server: LiveServer) -> str:
+def _reset(page, server: LiveServer, audit) -> None:
     page.goto(f"{server.url}/reset/{issue_token(server, TokenPurpose.RESET)}")
-    return "password reset"
+    audit("password reset")
 
 
 KNOWN: dict[str, list[Visit]] = {
@@ -211,18 +239,29 @@ KNOWN: dict[str, list[Visit]] = {
         "/patient/diary/insights",
         "/patient/settings/app",
         "/patient/welcome",
+        "/patient/guidance",
+        "/patient/consent",
+        "/patient/intake",
+        "/patient/my-data",
+        "/patient/my-data/delete",
         "/account",
+        "/privacy",
+        "/about",
         "/offline",
         "/api/docs",
     ],
-    "practitioner": [
-        "/practitioner/invite",
-        _submit_invitation,
-        _invitation_with_a_mistake,
-        "/account",
-    ],
+    "practitioner": ["/practitioner/invite", _invitation, "/account", "/privacy"],
     "admin": ["/admin/audit", "/account"],
-    "signed-out": ["/login", "/offline", _wrong_password, _welcome, _reset],
+    "signed-out": [
+        "/login",
+        "/offline",
+        "/privacy",
+        "/about",
+        "/goodbye",
+        _wrong_password,
+        _reset,
+        _new_patient,
+    ],
 }
 # Error pages, visited on purpose with the status they must answer.
 ERROR_PAGES = {"/no-such-page": 404, "/reset/not-a-token": 404}
@@ -365,7 +404,7 @@ def crawl(
                 auditor.check(page, visit)
             else:
                 auditor._current = server.url
-                auditor.check(page, visit(page, server))
+                visit(page, server, lambda name: auditor.check(page, name))
         for path, status in ERROR_PAGES.items():
             auditor._current = server.url + path
             response = page.goto(server.url + path)

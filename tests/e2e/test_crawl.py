@@ -35,10 +35,16 @@ def demo_server(tmp_path, demo_template):
 # Smallest set of pages each role must reach, so a crawl that silently stops early
 # (a broken start page, a sign-in that failed) cannot pass.
 MUST_VISIT = {
-    "patient": {"/patient/", "/patient/diary", "/patient/settings", "/api/docs"},
+    "patient": {
+        "/patient/",
+        "/patient/diary",
+        "/patient/settings",
+        "/patient/my-data",
+        "/api/docs",
+    },
     "practitioner": {"/practitioner", "/practitioner/invite"},
     "admin": {"/admin", "/admin/audit"},
-    "signed-out": {"/login", "/offline"},
+    "signed-out": {"/login", "/offline", "intake questionnaire, first time", "first home screen"},
 }
 CASES = [
     *[(role, scheme) for role in MUST_VISIT for scheme in ("light", "dark")],
