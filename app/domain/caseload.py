@@ -151,7 +151,8 @@ def _window(segs: Sequence[Segment], days: Mapping[date, DayDone], first: date, 
             if target:
                 done += min(1.0, glasses / target)
             for routine, bit, _minimum in seg.weekly:
-                if mask & bit:
+                # Water is summed in glasses, not as a bit: any glass makes a day done.
+                if glasses if routine == WATER else mask & bit:
                     weekly_done[(routine, week_of(day)[0])] += 1
     for key, amount in owed.items():
         target = _round_half_up(amount)
@@ -237,14 +238,18 @@ def attention_reasons(
 class NightIndex:
     """Which night a cramp belongs to, for many patients at once.
 
-    The sleep windows of the evenings first..last are worked out once per rhythm
-    (most patients keep one of a few) and looked up; anything unusual (a moment in
-    no window or in two, for rhythms with little waking time) goes to the exact
-    rule, app.domain.nights.night_of.
+    For moments dated first..last in their own zone. The sleep windows of the evenings
+    around them are worked out once per rhythm (most patients keep one of a few) and
+    looked up; anything unusual (a moment in no window or in two, for rhythms with
+    little waking time) goes to the exact rule, app.domain.nights.night_of.
     """
 
     def __init__(self, first: date, last: date) -> None:
-        self.evenings = [first + timedelta(days=i) for i in range((last - first).days + 1)]
+        # A night can start up to two dates before its moment (night_of), so the windows
+        # reach two evenings back: a moment dated first..last meets every night it could
+        # belong to here, and a single hit is the rule's own answer.
+        start = first - timedelta(days=2)
+        self.evenings = [start + timedelta(days=i) for i in range((last - start).days + 1)]
         self.windows: dict[Rhythm, list[tuple[date, datetime, datetime]]] = {}
         self.last: dict[tuple[Rhythm, datetime], date] = {}
 
