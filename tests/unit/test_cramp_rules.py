@@ -6,13 +6,14 @@ on a machine whose own zone is not UTC: ``make mutation`` runs it that way too.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from app.domain.cramps import (
     check_occurred_at,
+    local_date,
     normalise_note,
     parse_details,
     resolve_occurred_at,
@@ -27,34 +28,47 @@ def resolved_error(choice, at_local):
     return resolve_occurred_at(choice, at_local, now=NOW, zone=TOKYO)[1]
 
 
+# Each entry is made inside the test (a lambda), so the rule under test runs then and
+# not when the module is imported: mutation testing must see which test calls it.
 BAD_ENTRIES = [
-    pytest.param(parse_details({"foot": "middle"})[1], "foot", id="unknown foot"),
-    pytest.param(parse_details({"sites": ["toes", "nose"]})[1], "sites", id="unknown site"),
-    pytest.param(parse_details({"severity": "11"})[1], "severity", id="severity over 10"),
-    pytest.param(parse_details({"woke_me_up": "maybe"})[1], "woke_me_up", id="not yes or no"),
+    pytest.param(lambda: parse_details({"foot": "middle"})[1], "foot", id="unknown foot"),
+    pytest.param(lambda: parse_details({"sites": ["toes", "nose"]})[1], "sites", id="unknown site"),
+    pytest.param(lambda: parse_details({"severity": "11"})[1], "severity", id="severity over 10"),
     pytest.param(
-        parse_details({"duration": "about_1min", "duration_minutes": "3"})[1],
+        lambda: parse_details({"woke_me_up": "maybe"})[1], "woke_me_up", id="not yes or no"
+    ),
+    pytest.param(
+        lambda: parse_details({"duration": "about_1min", "duration_minutes": "3"})[1],
         "duration_minutes",
         id="preset and minutes",
     ),
-    pytest.param(parse_details({"note": "x" * 501})[1], "note", id="note too long"),
+    pytest.param(lambda: parse_details({"note": "x" * 501})[1], "note", id="note too long"),
     pytest.param(
-        [check_occurred_at(datetime(2025, 11, 24, 3, 10), now=NOW)], "occurred_at", id="naive"
+        lambda: [check_occurred_at(datetime(2025, 11, 24, 3, 10), now=NOW)],
+        "occurred_at",
+        id="naive",
     ),
     pytest.param(
-        [check_occurred_at(NOW + timedelta(minutes=6), now=NOW)], "occurred_at", id="future"
+        lambda: [check_occurred_at(NOW + timedelta(minutes=6), now=NOW)],
+        "occurred_at",
+        id="future",
     ),
     pytest.param(
-        [check_occurred_at(NOW - timedelta(days=61), now=NOW)], "occurred_at", id="too old"
+        lambda: [check_occurred_at(NOW - timedelta(days=61), now=NOW)],
+        "occurred_at",
+        id="too old",
     ),
-    pytest.param([resolved_error("15", "2025-11-25T02:00")], "occurred_at", id="ago and typed"),
-    pytest.param([resolved_error("at", "")], "occurred_at", id="at without a time"),
-    pytest.param([resolved_error("yesterday", None)], "occurred_at", id="unknown choice"),
+    pytest.param(
+        lambda: [resolved_error("15", "2025-11-25T02:00")], "occurred_at", id="ago and typed"
+    ),
+    pytest.param(lambda: [resolved_error("at", "")], "occurred_at", id="at without a time"),
+    pytest.param(lambda: [resolved_error("yesterday", None)], "occurred_at", id="unknown choice"),
 ]
 
 
-@pytest.mark.parametrize(("errors", "field"), BAD_ENTRIES)
-def test_every_cramp_error_names_its_field_and_reads_in_japanese(errors, field):
+@pytest.mark.parametrize(("make", "field"), BAD_ENTRIES)
+def test_every_cramp_error_names_its_field_and_reads_in_japanese(make, field):
+    errors = make()
     assert [error.field for error in errors] == [field]
     (error,) = errors
     japanese = translations("ja").gettext(error.message)
@@ -101,3 +115,9 @@ def test_a_resolved_cramp_time_is_in_utc(choice, at_local):
     moment, error = resolve_occurred_at(choice, at_local, now=NOW, zone=TOKYO)
     assert error is None
     assert moment.utcoffset() == timedelta(0)
+
+
+def test_a_cramps_local_date_is_the_date_in_its_own_zone():
+    # 18:10 UTC on the 24th is 03:10 on the 25th in Tokyo.
+    assert local_date(NOW, TOKYO) == date(2025, 11, 25)
+    assert local_date(NOW, ZoneInfo("America/New_York")) == date(2025, 11, 24)

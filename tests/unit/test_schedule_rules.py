@@ -172,3 +172,21 @@ def test_occurrences_are_given_in_utc_and_in_the_patients_zone():
             assert o.until_utc.utcoffset() == timedelta(0)
             assert o.until.tzinfo is TOKYO
     assert all(edge.utcoffset() == timedelta(0) for edge in day_bounds(USUAL, TUESDAY))
+
+
+def test_the_named_times_anchor_where_they_say():
+    assert When.before_bedtime(30) == When(Anchor.BEDTIME, -30)
+    assert When.after_waking() == When(Anchor.WAKE, 0)
+    assert When.after_waking(15) == When(Anchor.WAKE, 15)
+    assert When.during_the_day() == When(Anchor.DAYTIME)
+
+
+def test_every_occurrence_is_placed_at_a_utc_instant():
+    rhythm = Rhythm(time(23, 0), time(7, 0), ZoneInfo("Asia/Tokyo"))
+    plan = default_plan(date(2026, 11, 1))
+    plan = [v.replace(enabled=True) for v in plan]
+    found = occurrences_on(rhythm, plan, date(2026, 11, 24))
+    assert {o.item.when.anchor for o in found} >= {Anchor.WAKE, Anchor.BEDTIME, Anchor.DAYTIME}
+    for occurrence in found:
+        assert occurrence.at_utc.utcoffset() == timedelta(0)
+        assert occurrence.until_utc is None or occurrence.until_utc.utcoffset() == timedelta(0)

@@ -13,7 +13,7 @@ import pytest
 
 from app.domain.catalogue import default_plan
 from app.domain.schedule import Frequency
-from app.domain.strength import strengths
+from app.domain.strength import carry, strengths
 
 JOINED = date(2026, 11, 2)  # a Monday
 PLAN = default_plan(JOINED)
@@ -92,3 +92,29 @@ def test_each_weekly_routine_keeps_its_own_window():
     result = strengths(plan, {"walk": walks}, today=day(14))
     assert result["toe_stretch"] == 0.0
     assert result["walk"] > 0.3
+
+
+def test_weekly_strength_never_goes_past_full_however_many_walks():
+    walks = {day(n): 1 for n in range(120)}
+    score = strengths(only(PLAN, "walk"), {"walk": walks}, today=day(120))["walk"]
+    assert 0.9 < score <= 1.0
+
+
+def test_a_spell_on_a_daily_cadence_keeps_a_weekly_routines_last_walks():
+    walk = next(v for v in PLAN if v.routine == "walk")
+    plan = [
+        *only(PLAN, "walk"),
+        walk.replace(effective_from=day(7), frequency=Frequency.daily()),
+        walk.replace(effective_from=day(10)),
+    ]
+    done = {"walk": {day(1): 1, day(3): 1, day(8): 1}}
+    before = carry(plan, done, first=JOINED, last=day(6))["walk"].recent
+    after = carry(plan, done, first=JOINED, last=day(9))["walk"].recent
+    assert before == (0, 1, 0, 1, 0, 0, 0)
+    assert after == before
+    # Back on the weekly target, the walks from before the spell still count.
+    assert carry(plan, done, first=JOINED, last=day(10))["walk"].recent == (*before, 0)
+
+
+def test_nothing_is_listed_before_the_plan_begins():
+    assert strengths(PLAN, {}, today=JOINED - timedelta(days=1)) == {}
