@@ -46,6 +46,21 @@ class Equivalent:
     reason: str
 
 
+COMPARED = "only compared with, or offset from, other aware instants: alike in any zone"
+
+
+def utc_swaps(module: str, line: str, reason: str = COMPARED) -> list[Equivalent]:
+    """``astimezone(UTC)`` swapped for the machine's zone, at each place in ``line``."""
+    parts = line.split("astimezone(UTC)")
+    swaps = []
+    for i in range(1, len(parts)):
+        for arg in ("None", ""):
+            before = "astimezone(UTC)".join(parts[:i])
+            after = "astimezone(UTC)".join(parts[i:])
+            swaps.append(Equivalent(module, line, f"{before}astimezone({arg}){after}", reason))
+    return swaps
+
+
 EQUIVALENT = [
     # caseload: per-day sums and cached windows, checked against the rules they stand for.
     Equivalent(
@@ -126,6 +141,60 @@ EQUIVALENT = [
             "the cache only saves time: windows worked out again are the same",
         )
         for mutated in ("None", "self.windows.get(None)")
+    ),
+    # Swapping UTC for the machine's zone where instants are only compared or offset.
+    *utc_swaps("night", "moment = instant.astimezone(UTC)"),
+    *utc_swaps("night", "start = rhythm.bedtime_on(evening).astimezone(UTC) - DIM_BEFORE_BED"),
+    *utc_swaps("night", "end = rhythm.wake_after(evening).astimezone(UTC)"),
+    *utc_swaps("rhythm", "start = self.bedtime_on(evening).astimezone(UTC) - SLEEP_WINDOW_MARGIN"),
+    *utc_swaps("rhythm", "end = self.wake_after(evening).astimezone(UTC) + SLEEP_WINDOW_MARGIN"),
+    *utc_swaps("nights", "bed = rhythm.bedtime_on(evening).astimezone(UTC)"),
+    *utc_swaps("nights", "wake = rhythm.wake_after(evening).astimezone(UTC)"),
+    *utc_swaps("nights", "instant = moment.astimezone(UTC)"),
+    *utc_swaps(
+        "nights", "for cramp in sorted(cramps, key=lambda c: c.occurred_at.astimezone(UTC)):"
+    ),
+    *utc_swaps("schedule", "wake = rhythm.wake_after(evening).astimezone(UTC)"),
+    *utc_swaps(
+        "tonight", "return bedtime.astimezone(UTC) - BEDTIME_GLASS_CALL <= now.astimezone(UTC)"
+    ),
+    *utc_swaps("tonight", "horizon = now.astimezone(UTC) - NEXT_GRACE"),
+    *utc_swaps(
+        "tonight",
+        "if not routine.done and routine.at is not None and routine.at.astimezone(UTC) >= horizon:",
+    ),
+    *utc_swaps("reminders", "asleep_until = rhythm.wake_on(day).astimezone(UTC)"),
+    *utc_swaps("reminders", "asleep_from = rhythm.bedtime_on(day).astimezone(UTC)"),
+    # Edges where both branches give the same answer.
+    Equivalent(
+        "nights",
+        "if instant < bed:",
+        "if instant <= bed:",
+        "at bedtime the distance is bed - instant = 0, as inside",
+    ),
+    Equivalent(
+        "nights",
+        "if instant > wake:",
+        "if instant >= wake:",
+        "at waking the distance is instant - wake = 0, as inside",
+    ),
+    Equivalent(
+        "reminders",
+        "if start < end:",
+        "if start <= end:",
+        "equal start and end returned just before",
+    ),
+    Equivalent(
+        "significance",
+        "as_extreme = sum(w for w in (weight(x) for x in range(low, high + 1)) if w <= observed)",
+        "as_extreme = sum(w for w in (weight(x) for x in range(high + 1)) if w <= observed)",
+        "tables below low weigh 0 (a binomial coefficient of too many)",
+    ),
+    Equivalent(
+        "insights",
+        "fewer = group.share < reference.share",
+        "fewer = group.share <= reference.share",
+        "equal shares give p = 1, which never clears chance, so never get here",
     ),
     # intake
     Equivalent(
