@@ -2,13 +2,23 @@
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-router = APIRouter()
+router = APIRouter(tags=["operations"])
 
 
-@router.get("/healthz", name="health")
+class Health(BaseModel):
+    status: str
+
+
+@router.get(
+    "/healthz",
+    name="health",
+    response_model=Health,
+    responses={503: {"model": Health, "description": "The database does not answer."}},
+)
 def check_health(request: Request) -> JSONResponse:
     try:
         with request.app.state.engine.connect() as connection:

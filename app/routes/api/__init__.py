@@ -16,11 +16,18 @@ router = APIRouter(
     prefix="/api/v1",
     dependencies=[Depends(get_current_user), Depends(require_consent_to_store)],
     responses={
+        400: {"model": ErrorOut, "description": "The body could not be read (not UTF-8)."},
         401: {"model": ErrorOut, "description": "Not signed in."},
         403: {
             "model": ErrorOut,
             "description": "Not for this kind of account, or (body names "
             "`missing_consent`) a patient who has not consented to storing health data.",
+        },
+        413: {"model": ErrorOut, "description": "The body is larger than the server accepts."},
+        422: {
+            "model": ErrorOut,
+            "description": "A parameter or field is wrong (also: text containing U+0000); "
+            "a translated message per field.",
         },
     },
 )

@@ -23,16 +23,24 @@ router = APIRouter(
 )
 
 
+# What app.services.reminders accepts, stated for the OpenAPI document (the service
+# checks it and answers a translated 422): an https push address, an uncompressed P-256
+# public key (65 bytes, first 0x04) and a 16-byte secret, both base64url.
+PUSH_ENDPOINT = r"^https://[A-Za-z0-9.-]+(?::[0-9]{1,5})?(?:/[!-~]*)?$"
+P256DH = r"^B[A-P][A-Za-z0-9_-]{85}=?$"
+AUTH_SECRET = r"^[A-Za-z0-9_-]{21}[AQgw]={0,2}$"  # noqa: S105 (a pattern, not a secret)
+
+
 class Keys(BaseModel):
-    p256dh: str = Field(max_length=200)
-    auth: str = Field(max_length=100)
+    p256dh: str = Field(max_length=200, json_schema_extra={"pattern": P256DH})
+    auth: str = Field(max_length=100, json_schema_extra={"pattern": AUTH_SECRET})
 
 
 class SubscriptionIn(BaseModel):
     """A PushSubscription as the browser's toJSON() gives it."""
 
     model_config = ConfigDict(extra="ignore")
-    endpoint: str = Field(max_length=1000)
+    endpoint: str = Field(max_length=1000, json_schema_extra={"pattern": PUSH_ENDPOINT})
     keys: Keys
 
 
