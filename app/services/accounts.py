@@ -16,6 +16,7 @@ from app.services.errors import InvalidInput, NotFound
 
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 200
+MAX_NAME_LENGTH = 100
 
 
 def normalise_email(email: str) -> str:
@@ -61,13 +62,16 @@ def create_user(
         errors["email"] = N_("Enter a valid e-mail address.")
     if not name.strip():
         errors["name"] = N_("Enter a name.")
+    elif len(name.strip()) > MAX_NAME_LENGTH:
+        # Refused, not cut short: whoever typed it sees it and chooses what to keep.
+        errors["name"] = N_("Use at most 100 characters.")
     if problem := password_problem(password):
         errors["password"] = problem
     if errors:
         raise InvalidInput(errors)
     user = User(
         email=email,
-        name=name.strip()[:100],
+        name=name.strip(),
         role=role,
         password_hash=passwords.hash(password),
         locale=locale,

@@ -25,6 +25,7 @@ from app.models import AuditAction, AuditEvent, LoginAttempt, Role, User
 from app.services import access, audit
 from app.services.access import Purpose
 from app.services.errors import InvalidInput, NotAllowed
+from app.services.exports import neutralise
 
 # Columns that are secrets, not personal data: never in an export.
 SECRET_SUFFIXES = ("_hash",)
@@ -80,17 +81,20 @@ def _rows(session: Session, table: Table, columns: list[Column], patient_id: int
     return [{k: _plain(v) for k, v in row._mapping.items()} for row in result]
 
 
+def _cell(value: Any) -> Any:
+    """Text a spreadsheet will not run as a formula (a note typed as "=HYPERLINK(...)");
+    numbers stay numbers."""
+    if isinstance(value, list | dict):
+        value = json.dumps(value, ensure_ascii=False)
+    return neutralise(value) if isinstance(value, str) else value
+
+
 def _csv(rows: list[dict], names: list[str]) -> str:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=names)
     writer.writeheader()
     for row in rows:
-        writer.writerow(
-            {
-                k: json.dumps(v, ensure_ascii=False) if isinstance(v, list | dict) else v
-                for k, v in row.items()
-            }
-        )
+        writer.writerow({k: _cell(v) for k, v in row.items()})
     return out.getvalue()
 
 

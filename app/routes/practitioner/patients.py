@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
-from pydantic import BaseModel, StringConstraints
+from pydantic import BaseModel
 
 from app import forms
 from app.db import SessionDep
@@ -29,7 +29,8 @@ class NoteForm(BaseModel):
 
 
 class CourseForm(BaseModel):
-    goal: Annotated[str, StringConstraints(max_length=1000)] = ""
+    # The service owns the limit (course.MAX_GOAL_LENGTH): one message for any long goal.
+    goal: str = ""
     next_visit: Annotated[LocalDate | None, forms.Blank] = None
 
 
