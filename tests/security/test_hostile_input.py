@@ -15,9 +15,11 @@ import io
 import uuid
 import zipfile
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
+from fastapi.testclient import TestClient
 from sqlmodel import select
 
 from app.models import CareCourse, CrampEvent, FlagReview, Intake, OneTimeLink, PracticeNote, User
@@ -128,8 +130,6 @@ def people(app, session, passwords):
 
 @pytest.fixture
 def browsers(app, people):
-    from fastapi.testclient import TestClient
-
     opened = {}
     for role, user in people.items():
         client = TestClient(app, raise_server_exceptions=False).__enter__()
@@ -144,7 +144,10 @@ def tagged(payload: str, field: TextField) -> str:
     return f"{payload} [{field.name}]"
 
 
-def plant(browsers, people, payload: str) -> None:
+def plant(browsers, people, payload: str) -> list[str]:
+    """Type the payload into every field; answer the one-time links the practitioner
+    and the admin were given (their pages greet the person by the typed name)."""
+    links = []
     for text_field in FIELDS:
         client = browsers[text_field.role]
         url = text_field.url.format(patient=people["patient"].id)
@@ -155,6 +158,9 @@ def plant(browsers, people, payload: str) -> None:
             data["medicines_other"] = tagged(payload, FIELDS[2])
         response = client.post(url, data=form(client, **data), follow_redirects=False)
         assert response.status_code in (200, 303), (text_field.name, response.text[:500])
+        if link := html(response).select_one("#one-time-url"):
+            links.append(urlsplit(link["value"]).path)
+    return links
 
 
 def pages(people) -> dict[str, list[str]]:
@@ -231,9 +237,15 @@ def formula_cells(cells: list[str]) -> list[str]:
 @pytest.mark.parametrize("kind", sorted(PAYLOADS))
 def test_hostile_text_is_inert_on_every_page_and_in_every_export(browsers, people, session, kind):
     payload = PAYLOADS[kind]
-    plant(browsers, people, payload)
+    links = plant(browsers, people, payload)
+    assert len(links) == 2  # the invitation, and the new practitioner's first sign-in
 
     seen = ""
+    for url in links:
+        with TestClient(browsers["patient"].app) as stranger:
+            page = html(stranger.get(url))
+        assert injected(page) == [], url
+        seen += shown(page)
     for role, urls in pages(people).items():
         for url in urls:
             response = browsers[role].get(url)
@@ -301,3 +313,50 @@ def stored(session) -> dict[str, int]:
         counts[model.__name__] = len(session.exec(select(model)).all())
     session.commit()  # end the read, so the app under test can write
     return counts
+
+
+@pytest.mark.parametrize("kind", sorted(PAYLOADS))
+def test_refused_hostile_text_comes_back_inert_in_the_form(app, browsers, people, kind):
+    """Where the payload is not a valid answer (an e-mail address, a count, a search),
+    the page that refuses it shows it back as typed, and still inert."""
+    payload = PAYLOADS[kind]
+    patient = people["patient"].id
+    invited = html(
+        browsers["carer"].post(
+            "/practitioner/invite", data=form(browsers["carer"], name="Hanako", email="")
+        )
+    )
+    welcome = urlsplit(invited.select_one("#one-time-url")["value"]).path
+    with TestClient(app, raise_server_exceptions=False) as stranger:
+        attempts = {
+            "sign-in e-mail": stranger.post(
+                "/login", data=form(stranger, email=payload, password="wrong password")
+            ),
+            "invited patient's own e-mail": stranger.post(
+                welcome,
+                data=form(stranger, email=payload, password="x" * 12, confirm_password="x" * 12),
+            ),
+        }
+    carer, admin = browsers["carer"], browsers["admin"]
+    attempts |= {
+        "invitation e-mail": carer.post(
+            "/practitioner/invite", data=form(carer, name="Hanako", email=payload)
+        ),
+        "caseload search": carer.get("/practitioner", params={"q": payload}),
+        "new practitioner's e-mail": admin.post(
+            "/admin/practitioners", data=form(admin, name="Dr. Sato", email=payload)
+        ),
+        "intake: how often": browsers["patient"].post(
+            "/patient/intake",
+            data=form(browsers["patient"], **{**INTAKE, "frequency_count": payload}),
+        ),
+        "practitioner note of a stranger's id": carer.post(
+            f"/practitioner/patients/{patient + 1000}/notes", data=form(carer, body=payload)
+        ),
+    }
+    for name, response in attempts.items():
+        assert response.status_code < 500, name
+        page = html(response)
+        assert injected(page) == [], name
+        if response.status_code == 422 or name == "caseload search":
+            assert payload in shown(page), name
