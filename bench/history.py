@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlmodel import Session
 
+from app.demo.onboarding import onboard
 from app.domain.catalogue import Routine
 from app.domain.checkins import AnswerFields
 from app.domain.cramps import CrampDetails, Foot, Site
@@ -43,6 +44,7 @@ def seed_patient(
         password=password,
         now=now - timedelta(days=days),
     )
+    onboard(session, patient=patient)
     profile = accounts.profile_of(session, patient=patient)
     rhythm = plan_service.rhythm_of(profile)
     versions = plan_service.plan_versions(session, patient_id=patient.id)

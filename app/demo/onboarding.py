@@ -13,6 +13,7 @@ from datetime import date
 from sqlmodel import Session
 
 from app.demo.accounts import DemoClinic
+from app.models import User
 from app.services import accounts, consent, intake
 
 QUIET = {
@@ -45,20 +46,27 @@ BY_PERSONA = {
 def seed(session: Session, clinic: DemoClinic, today: date, rng: random.Random) -> None:
     for patient in clinic.patients:
         spec = clinic.specs[patient.id]
-        consent.give_consent(
+        onboard(
             session,
             patient=patient,
-            agreed=True,
+            answers=BY_PERSONA.get(spec.persona, {}),
             locale=spec.locale or "ja",
-            now=patient.created_at,
         )
-        profile = accounts.profile_of(session, patient=patient)
-        raw = {
-            **QUIET,
-            **BY_PERSONA.get(spec.persona, {}),
-            "bedtime": profile.bedtime.strftime("%H:%M"),
-            "wake_time": profile.wake_time.strftime("%H:%M"),
-        }
-        intake.save_intake(
-            session, patient=patient, profile=profile, raw=raw, now=patient.created_at
-        )
+
+
+def onboard(
+    session: Session, *, patient: User, answers: dict | None = None, locale: str = "ja"
+) -> None:
+    """Consent and a questionnaire on the day the patient joined: a patient who could
+    use the app (the demo clinic's and the benchmark's)."""
+    consent.give_consent(
+        session, patient=patient, agreed=True, locale=locale, now=patient.created_at
+    )
+    profile = accounts.profile_of(session, patient=patient)
+    raw = {
+        **QUIET,
+        **(answers or {}),
+        "bedtime": profile.bedtime.strftime("%H:%M"),
+        "wake_time": profile.wake_time.strftime("%H:%M"),
+    }
+    intake.save_intake(session, patient=patient, profile=profile, raw=raw, now=patient.created_at)

@@ -1,0 +1,40 @@
+"""The benchmark measures what a patient sees: its seeded patients must be able to use
+the app (consent and questionnaire done), or `make bench` would time a redirect."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlmodel import select
+
+from app.models import CrampEvent, User
+from app.security import CSRF_HEADER
+from bench.history import bench_email, seed_patient
+from tests import factories
+from tests.conftest import csrf_token, sign_in
+
+
+def test_the_benchmark_patient_reaches_home_and_logs_a_cramp(app, session, passwords, client):
+    seed_patient(
+        session, passwords=passwords, password=factories.PASSWORD, days=5, now=factories.NOW
+    )
+    patient = session.exec(select(User).where(User.email == bench_email(5))).one()
+    session.commit()  # the session fixture writes: release SQLite's lock for the app
+    sign_in(client, patient)
+
+    home = client.get("/patient/", follow_redirects=False)
+    assert home.status_code == 200
+
+    logged = client.post(
+        "/api/v1/cramps",
+        json={
+            "client_id": str(uuid.uuid4()),
+            "occurred_at": factories.NOW.isoformat(),
+            "foot": "left",
+            "sites": ["toes"],
+            "severity": 4,
+        },
+        headers={CSRF_HEADER: csrf_token(client)},
+    )
+    assert logged.status_code == 201, logged.text
+    assert session.exec(select(CrampEvent).where(CrampEvent.patient_id == patient.id)).all()
