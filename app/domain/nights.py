@@ -19,11 +19,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from app.domain.checkins import MorningAnswer
 from app.domain.cramps import LoggedCramp
-from app.domain.rhythm import SLEEP_WINDOW_MARGIN, Rhythm
+from app.domain.rhythm import SLEEP_WINDOW_MARGIN, Rhythm, night_bounds
 
 
 class NightState(StrEnum):
@@ -34,13 +35,12 @@ class NightState(StrEnum):
 
 def sleep_window_utc(rhythm: Rhythm, evening: date) -> tuple[datetime, datetime]:
     """``Rhythm.sleep_window`` as UTC instants, for comparing and querying."""
-    start, end = rhythm.sleep_window(evening)
-    return start.astimezone(UTC), end.astimezone(UTC)
+    bed, wake = night_bounds(rhythm, evening)
+    return bed - SLEEP_WINDOW_MARGIN, wake + SLEEP_WINDOW_MARGIN
 
 
 def _distance_to_sleep(rhythm: Rhythm, evening: date, instant: datetime) -> timedelta:
-    bed = rhythm.bedtime_on(evening).astimezone(UTC)
-    wake = rhythm.wake_after(evening).astimezone(UTC)
+    bed, wake = night_bounds(rhythm, evening)
     if instant < bed:
         return bed - instant
     if instant > wake:
@@ -48,6 +48,9 @@ def _distance_to_sleep(rhythm: Rhythm, evening: date, instant: datetime) -> time
     return timedelta(0)
 
 
+# The rules ask about the same cramp several times (its night for one rule, its day for
+# another), and pages about the same few cramps on every request.
+@lru_cache(maxsize=16384)
 def night_of(moment: datetime, rhythm: Rhythm, zone: ZoneInfo | None = None) -> date | None:
     """The evening whose night contains ``moment``, or None for a daytime moment.
 
@@ -88,7 +91,7 @@ def last_night(now: datetime, rhythm: Rhythm) -> date:
     evening = now.astimezone(rhythm.zone).date()
     while True:
         # Three hours counted in elapsed time, so a DST night is not an hour off.
-        wake = rhythm.wake_after(evening).astimezone(UTC)  # pragma: no mutate (any fixed offset)
+        wake = night_bounds(rhythm, evening)[1]
         if wake - SLEEP_WINDOW_MARGIN <= now:
             return evening
         evening -= timedelta(days=1)

@@ -207,13 +207,10 @@ def frequent(record: PatientRecord, now: datetime) -> RedFlag | None:
     intake answer of FREQUENT_PER_WEEK or more a week."""
     today = now.astimezone(record.rhythm.zone).date()
     first = today - timedelta(days=FREQUENT_WINDOW_DAYS - 1)
-    cramps = [
-        c
-        for c in record.cramps
-        if c.occurred_at <= now and first <= _day_of(c, record.rhythm) <= today
-    ]
+    by_day = [(c, _day_of(c, record.rhythm)) for c in record.cramps if c.occurred_at <= now]
+    cramps = [c for c, day in by_day if first <= day <= today]
     answers = [a for a in record.checkins if a.had_cramps and first <= a.evening <= today]
-    days = {_day_of(c, record.rhythm) for c in cramps} | {a.evening for a in answers}
+    days = {day for _, day in by_day if first <= day <= today} | {a.evening for a in answers}
     evidence = Evidence(tuple(cramps), tuple(answers)) if len(days) >= FREQUENT_DAYS else Evidence()
     if record.intake is not None and record.intake.per_week >= FREQUENT_PER_WEEK:
         evidence = Evidence(evidence.cramps, evidence.checkins, ("frequency",))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 # Bedtimes before this hour are "after midnight": they close the previous evening.
@@ -39,18 +40,12 @@ class Rhythm:
 
     def bedtime_on(self, evening: date) -> datetime:
         """When the patient goes to bed on the evening of ``evening``."""
-        day = evening if self.bedtime >= EVENING_STARTS else evening + timedelta(days=1)
-        return local_datetime(day, self.bedtime, self.zone)
+        return night_bounds(self, evening)[0].astimezone(self.zone)
 
     def wake_after(self, evening: date) -> datetime:
         """When the patient wakes after the night that starts on ``evening``: the first
         wake time after that evening's bedtime (so never more than a day later)."""
-        bed = self.bedtime_on(evening)
-        wake = local_datetime(bed.date(), self.wake_time, self.zone)
-        # In one ZoneInfo, aware datetimes compare by wall time; in UTC, by instant.
-        while wake.astimezone(UTC) <= bed.astimezone(UTC):  # pragma: no mutate (any fixed offset)
-            wake = local_datetime(wake.date() + timedelta(days=1), self.wake_time, self.zone)
-        return wake
+        return night_bounds(self, evening)[1].astimezone(self.zone)
 
     def wake_on(self, day: date) -> datetime:
         """When the patient wakes on the morning of local date ``day``."""
@@ -64,6 +59,22 @@ class Rhythm:
         arithmetic on a local datetime would add wall-clock hours (and could land on a
         wall time that does not exist), so the sums are done in UTC.
         """
-        start = self.bedtime_on(evening).astimezone(UTC) - SLEEP_WINDOW_MARGIN
-        end = self.wake_after(evening).astimezone(UTC) + SLEEP_WINDOW_MARGIN
+        bed, wake = night_bounds(self, evening)
+        start = bed - SLEEP_WINDOW_MARGIN
+        end = wake + SLEEP_WINDOW_MARGIN
         return start.astimezone(self.zone), end.astimezone(self.zone)
+
+
+# Every cramp asks about the three nights that could hold it, and a page asks about
+# the same few weeks of nights again and again: the zone arithmetic is the cost, and
+# the answer depends only on the rhythm and the date, so it is remembered.
+@lru_cache(maxsize=16384)
+def night_bounds(rhythm: Rhythm, evening: date) -> tuple[datetime, datetime]:
+    """Bedtime and the following wake time of the night of ``evening``, as UTC instants."""
+    day = evening if rhythm.bedtime >= EVENING_STARTS else evening + timedelta(days=1)
+    bed = local_datetime(day, rhythm.bedtime, rhythm.zone).astimezone(UTC)
+    wake = local_datetime(day, rhythm.wake_time, rhythm.zone)
+    # In one ZoneInfo, aware datetimes compare by wall time; in UTC, by instant.
+    while wake.astimezone(UTC) <= bed:  # pragma: no mutate (any fixed offset)
+        wake = local_datetime(wake.date() + timedelta(days=1), rhythm.wake_time, rhythm.zone)
+    return bed, wake.astimezone(UTC)

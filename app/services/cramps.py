@@ -94,7 +94,26 @@ def night_of(cramp: CrampEvent, profile: PatientProfile) -> date | None:
 
 
 def logged(cramp: CrampEvent) -> LoggedCramp:
+    """The rules' view of a stored cramp: a CrampEvent, or a row of LOGGED_COLUMNS."""
     return LoggedCramp(cramp.id, cramp.occurred_at, ZoneInfo(cramp.zone), details_of(cramp))
+
+
+# What ``logged`` reads, for reading many cramps at once without building whole rows.
+LOGGED_COLUMNS = (
+    CrampEvent.id,
+    CrampEvent.patient_id,
+    CrampEvent.occurred_at,
+    CrampEvent.zone,
+    CrampEvent.foot,
+    CrampEvent.sites,
+    CrampEvent.severity,
+    CrampEvent.duration,
+    CrampEvent.duration_minutes,
+    CrampEvent.woke_me_up,
+    CrampEvent.situation,
+    CrampEvent.symptoms,
+    CrampEvent.note,
+)
 
 
 def _own(session: Session, actor: User) -> User:

@@ -19,6 +19,8 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, col, select
 
 from app.domain import red_flags as rules
+from app.domain.checkins import MorningAnswer
+from app.domain.cramps import LoggedCramp
 from app.domain.intake import IntakeAnswers
 from app.domain.red_flags import FlagId, PatientRecord, RedFlag
 from app.i18n import N_, Message
@@ -33,8 +35,7 @@ from app.models import (
     User,
 )
 from app.services import access, consent
-from app.services.checkins import as_answer
-from app.services.cramps import logged
+from app.services.cramps import LOGGED_COLUMNS, logged
 from app.services.errors import InvalidInput, NotAllowed
 from app.services.intake import answers_of
 from app.services.profiles import rhythm_of
@@ -76,8 +77,8 @@ def _compute(
     patient_ids: Iterable[int],
     *,
     profiles: dict[int, PatientProfile],
-    cramps: dict[int, list[CrampEvent]],
-    checkins: dict[int, list[MorningCheckIn]],
+    cramps: dict[int, list[LoggedCramp]],
+    checkins: dict[int, list[MorningAnswer]],
     intakes: dict[int, Intake],
     reviews: dict[tuple[int, str], FlagReview],
     now: datetime,
@@ -87,8 +88,8 @@ def _compute(
         if pid not in profiles:
             continue
         record = PatientRecord(
-            cramps=[logged(c) for c in cramps.get(pid, [])],
-            checkins=[as_answer(a) for a in checkins.get(pid, [])],
+            cramps=cramps.get(pid, []),
+            checkins=checkins.get(pid, []),
             intake=answers_of(intakes[pid]) if pid in intakes else None,
             rhythm=rhythm_of(profiles[pid]),
         )
@@ -112,22 +113,31 @@ def _load(session: Session, ids_query, *, now: datetime) -> dict[int, PatientFla
             select(PatientProfile).where(col(PatientProfile.user_id).in_(ids_query))
         )
     }
-    cramps: dict[int, list[CrampEvent]] = defaultdict(list)
-    for c in session.exec(
-        select(CrampEvent).where(
+    cramps: dict[int, list[LoggedCramp]] = defaultdict(list)
+    for row in session.exec(
+        select(*LOGGED_COLUMNS).where(
             col(CrampEvent.patient_id).in_(ids_query),
             CrampEvent.occurred_at >= since.astimezone(UTC),
         )
     ):
-        cramps[c.patient_id].append(c)
-    checkins: dict[int, list[MorningCheckIn]] = defaultdict(list)
-    for a in session.exec(
-        select(MorningCheckIn).where(
+        cramps[row.patient_id].append(logged(row))
+    # Only the answers' columns: a dashboard reads weeks of check-ins for every patient,
+    # and whole rows would cost far more to build than the rules take to read them.
+    checkins: dict[int, list[MorningAnswer]] = defaultdict(list)
+    for patient_id, *answer in session.exec(
+        select(
+            MorningCheckIn.patient_id,
+            MorningCheckIn.night_of,
+            MorningCheckIn.had_cramps,
+            MorningCheckIn.cramp_count,
+            MorningCheckIn.worst_severity,
+            MorningCheckIn.sleep_disturbance,
+        ).where(
             col(MorningCheckIn.patient_id).in_(ids_query),
             MorningCheckIn.night_of >= since.date(),
         )
     ):
-        checkins[a.patient_id].append(a)
+        checkins[patient_id].append(MorningAnswer(*answer))
     intakes = {
         i.patient_id: i
         for i in session.exec(select(Intake).where(col(Intake.patient_id).in_(ids_query)))
