@@ -15,6 +15,7 @@ from sqlalchemy import Select, exists, false, select
 from sqlmodel import Session
 
 from app.models import CareLink, PatientProfile, Role, User
+from app.services import memo
 from app.services.errors import NotFound
 
 
@@ -86,7 +87,11 @@ def profile_for(
     """The profile (zone, bedtime, wake time) of a patient ``actor`` may see; the
     same rule as ``patient_for``, for services that need the patient's rhythm."""
     patient = patient_for(session, actor=actor, patient_id=patient_id, purpose=purpose)
-    profile = session.scalar(select(PatientProfile).where(PatientProfile.user_id == patient.id))
+    profile = memo.remembered(
+        session,
+        ("profile", patient.id),
+        lambda: session.scalar(select(PatientProfile).where(PatientProfile.user_id == patient.id)),
+    )
     if profile is None:
         raise NotFound("patient")
     return profile

@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 from app.i18n import N_
 from app.models import CareLink, PatientProfile, Role, User
 from app.security import Passwords
-from app.services import access, plan
+from app.services import access, memo, plan
 from app.services.errors import InvalidInput, NotFound
 
 MIN_PASSWORD_LENGTH = 10
@@ -139,9 +139,11 @@ def all_people(session: Session) -> list[User]:
 
 
 def profile_of(session: Session, *, patient: User) -> PatientProfile:
-    profile = session.exec(
-        select(PatientProfile).where(PatientProfile.user_id == patient.id)
-    ).first()
+    profile = memo.remembered(
+        session,
+        ("profile", patient.id),
+        lambda: session.scalar(select(PatientProfile).where(PatientProfile.user_id == patient.id)),
+    )
     if profile is None:
         raise NotFound("profile")
     return profile

@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 
 from app.i18n import N_
 from app.models import ConsentRecord, Role, User
+from app.services import memo
 from app.services.errors import InvalidInput, NotAllowed
 
 # Change when the consent text (templates/patient/onboarding/_consent_text.html)
@@ -42,12 +43,16 @@ class IntakeRequired(NotAllowed):
 
 
 def latest(session: Session, *, patient_id: int) -> ConsentRecord | None:
-    return session.exec(
-        select(ConsentRecord)
-        .where(ConsentRecord.patient_id == patient_id)
-        .order_by(col(ConsentRecord.agreed_at).desc(), col(ConsentRecord.id).desc())
-        .limit(1)
-    ).first()
+    return memo.remembered(
+        session,
+        ("consent", patient_id),
+        lambda: session.exec(
+            select(ConsentRecord)
+            .where(ConsentRecord.patient_id == patient_id)
+            .order_by(col(ConsentRecord.agreed_at).desc(), col(ConsentRecord.id).desc())
+            .limit(1)
+        ).first(),
+    )
 
 
 def is_current(record: ConsentRecord | None) -> bool:

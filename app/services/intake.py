@@ -25,7 +25,7 @@ from app.domain.intake import (
     parse_intake,
 )
 from app.models import Intake, PatientProfile, User
-from app.services import access, consent
+from app.services import access, consent, memo
 from app.services.errors import InvalidInput, field_messages
 
 
@@ -78,7 +78,11 @@ def form_values(row: Intake | None, profile: PatientProfile) -> dict[str, Any]:
 
 
 def intake_row(session: Session, *, patient_id: int) -> Intake | None:
-    return session.exec(select(Intake).where(Intake.patient_id == patient_id)).first()
+    return memo.remembered(
+        session,
+        ("intake", patient_id),
+        lambda: session.exec(select(Intake).where(Intake.patient_id == patient_id)).first(),
+    )
 
 
 def has_answered(session: Session, *, patient_id: int) -> bool:

@@ -35,6 +35,7 @@ from app.models import (
     User,
 )
 from app.services import access, consent
+from app.services import intake as intake_service
 from app.services.cramps import LOGGED_COLUMNS, logged
 from app.services.errors import InvalidInput, NotAllowed
 from app.services.intake import answers_of
@@ -103,16 +104,25 @@ def _compute(
     return result
 
 
-def _load(session: Session, ids_query, *, now: datetime) -> dict[int, PatientFlags]:
+def _load(
+    session: Session,
+    ids_query,
+    *,
+    now: datetime,
+    profiles: dict[int, PatientProfile] | None = None,
+    intakes: dict[int, Intake] | None = None,
+) -> dict[int, PatientFlags]:
     """Five queries: profiles, cramps, check-ins, intakes, reviews, for every patient
-    whose id ``ids_query`` (a subquery) selects."""
+    whose id ``ids_query`` (a subquery) selects; fewer when the caller already holds
+    the ``profiles`` and ``intakes``."""
     since = now - LOOKBACK
-    profiles = {
-        p.user_id: p
-        for p in session.exec(
-            select(PatientProfile).where(col(PatientProfile.user_id).in_(ids_query))
-        )
-    }
+    if profiles is None:
+        profiles = {
+            p.user_id: p
+            for p in session.exec(
+                select(PatientProfile).where(col(PatientProfile.user_id).in_(ids_query))
+            )
+        }
     cramps: dict[int, list[LoggedCramp]] = defaultdict(list)
     for row in session.exec(
         select(*LOGGED_COLUMNS).where(
@@ -138,10 +148,11 @@ def _load(session: Session, ids_query, *, now: datetime) -> dict[int, PatientFla
         )
     ):
         checkins[patient_id].append(MorningAnswer(*answer))
-    intakes = {
-        i.patient_id: i
-        for i in session.exec(select(Intake).where(col(Intake.patient_id).in_(ids_query)))
-    }
+    if intakes is None:
+        intakes = {
+            i.patient_id: i
+            for i in session.exec(select(Intake).where(col(Intake.patient_id).in_(ids_query)))
+        }
     reviews: dict[tuple[int, str], FlagReview] = {}
     for r in session.exec(
         select(FlagReview)
@@ -164,7 +175,15 @@ def flags_for(session: Session, *, actor: User, patient_id: int, now: datetime) 
     """The flags that hold for one patient now, each with its latest review. The patient
     themselves and their practitioners may ask; anyone else gets NotFound."""
     patient = access.patient_for(session, actor=actor, patient_id=patient_id)
-    found = _load(session, select(User.id).where(User.id == patient.id), now=now)
+    # The page has usually read the profile and the questionnaire already (memo).
+    answered = intake_service.intake_row(session, patient_id=patient.id)
+    found = _load(
+        session,
+        select(User.id).where(User.id == patient.id),
+        now=now,
+        profiles={patient.id: access.profile_for(session, actor=actor, patient_id=patient.id)},
+        intakes={patient.id: answered} if answered else {},
+    )
     return found.get(patient.id, PatientFlags(patient.id))
 
 

@@ -1,0 +1,36 @@
+"""Answers remembered for the rest of one transaction.
+
+One page asks the same small questions through several services: the patient's
+profile (the session guard, the plan, the diary, the red flags), their consent and
+their questionnaire (the onboarding gate, then the guidance banner). Each would be
+its own query. Within a transaction only our own writes can change them (SQLite
+serialises writers), so an answer is kept until the session flushes, commits or
+rolls back, and then forgotten.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+from typing import TypeVar
+
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+T = TypeVar("T")
+_MEMO = "tsuranai.memo"
+
+
+def remembered(session: Session, key: Hashable, load: Callable[[], T]) -> T:
+    """``load()``, or what it answered earlier in this transaction for ``key``."""
+    memo = session.info.setdefault(_MEMO, {})
+    if key not in memo:
+        memo[key] = load()
+    return memo[key]
+
+
+def _forget(session: Session, *_args) -> None:
+    session.info.pop(_MEMO, None)
+
+
+for _moment in ("after_flush", "after_commit", "after_rollback", "after_soft_rollback"):
+    event.listen(Session, _moment, _forget)

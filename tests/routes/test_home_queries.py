@@ -1,0 +1,46 @@
+"""The home screen is opened every evening: it reads what it needs once, in the same
+few queries however long the patient's history is."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import event
+
+from tests.conftest import sign_in
+from tests.diary_helpers import add_cramp, tokyo
+
+# The gate (session, consent, questionnaire), the plan and today's routines, the
+# morning card, the goal and the red flags: each asked once.
+MOST_QUERIES = 20
+
+
+def _statements(app, client, url: str) -> list[str]:
+    statements: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    event.listen(app.state.engine, "before_cursor_execute", count)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        event.remove(app.state.engine, "before_cursor_execute", count)
+    return statements
+
+
+def test_the_home_screen_asks_each_thing_once_however_long_the_history(
+    app, client, patient, session
+):
+    sign_in(client, patient)
+    client.get("/patient/")
+    short = _statements(app, client, "/patient/")
+    for back in range(1, 21):
+        evening = date(2026, 11, 23) - timedelta(days=back)
+        add_cramp(session, patient, tokyo(evening.year, evening.month, evening.day, 23), severity=3)
+    session.commit()
+    long = _statements(app, client, "/patient/")
+    assert len(long) == len(short)
+    assert len(long) <= MOST_QUERIES
+    profile_reads = [s for s in long if s.lstrip().startswith("SELECT patientprofile.")]
+    assert len(profile_reads) == 1, "the profile is read once per request"

@@ -1,0 +1,27 @@
+"""Remembered answers never outlive a change: a page that gives or withdraws consent
+sees the new state at once, in the same transaction."""
+
+from __future__ import annotations
+
+from app.services import consent
+from tests import factories
+
+
+def test_consent_read_again_after_it_is_withdrawn_in_the_same_transaction(session, passwords):
+    patient = factories.make_patient(session, passwords)
+    assert consent.has_consented(session, patient_id=patient.id)
+    consent.withdraw_consent(session, patient=patient, now=factories.NOW)
+    assert not consent.has_consented(session, patient_id=patient.id)
+    consent.give_consent(session, patient=patient, agreed=True, locale="ja", now=factories.NOW)
+    assert consent.has_consented(session, patient_id=patient.id)
+
+
+def test_a_rolled_back_change_is_not_remembered(session, passwords):
+    patient = factories.make_patient(session, passwords)
+    session.commit()
+    record = consent.latest(session, patient_id=patient.id)
+    record.withdrawn_at = factories.NOW
+    session.flush()
+    assert not consent.has_consented(session, patient_id=patient.id)
+    session.rollback()
+    assert consent.has_consented(session, patient_id=patient.id)
