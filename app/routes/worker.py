@@ -22,7 +22,9 @@ SHELL_FILES = (
     "css/plan.css",
     "css/diary.css",
     "css/pwa.css",
+    "css/consent.css",  # the home screen's guidance banner
     "js/htmx-4.0.1.min.js",
+    "js/fresh-ids.js",  # base.html, every page
     "js/pwa.js",
     "js/reminders.js",
     "js/outbox.js",

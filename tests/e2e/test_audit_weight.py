@@ -1,0 +1,26 @@
+"""The home screen on a phone: once the service worker holds the app shell, opening
+the app again fetches only the page itself (issue 12, part 9). The first visit's
+weight is measured on the demo clinic by `make audit`."""
+
+from __future__ import annotations
+
+import pytest
+
+from scripts.audit_weight import html_only, measure, sign_in
+from tests import factories
+
+pytestmark = pytest.mark.browser
+
+
+def test_a_repeat_visit_fetches_only_the_page(live_server, browser):
+    with live_server.session() as db:
+        patient = factories.make_patient(
+            db, live_server.app.state.passwords, now=live_server.clock()
+        )
+    cookies = sign_in(live_server.url, patient.email, factories.PASSWORD)
+    weight = measure(browser, live_server.url, cookies)
+    home = f"{live_server.url}/patient/"
+    # The first visit loaded the page and its assets; the worker then cached the shell.
+    assert home in weight.first.urls()
+    assert any("/static/css/app.css" in url for url in weight.install.urls())
+    assert html_only(weight.repeat, live_server.url), weight.repeat.urls()
