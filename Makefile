@@ -13,7 +13,7 @@ export UV_PYTHON_DOWNLOADS := never
 # Debian packages the browser journeys need: the browser and Japanese fonts.
 BROWSER_PACKAGES := chromium fonts-noto-cjk
 
-.PHONY: run test lint format bench messages browser clean mutation mutation-fresh
+.PHONY: run test lint format bench audit messages browser clean mutation mutation-fresh
 
 $(STAMP): pyproject.toml uv.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -55,6 +55,18 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.run
 	$(BIN)/python -m bench.caseload
 
+# Lighthouse (pinned in package.json / package-lock.json) in Debian's Chromium, headless,
+# mobile, on the sign-in page, the home screen and the cramp log of the demo clinic,
+# served as `make run` serves it; then the home screen's weight on the wire. Prints a
+# table, writes bench/results.json's "audit" section, fails on a missed target.
+AUDIT_RUNS ?= 3
+
+audit: $(STAMP) browser
+	@command -v npm >/dev/null 2>&1 || { if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq nodejs npm; }
+	npm ci --no-audit --no-fund --loglevel=error
+	CHROME_PATH=$${CHROME_PATH:-/usr/bin/chromium} $(BIN)/python scripts/audit.py --runs $(AUDIT_RUNS)
+
 # Mutation testing of the domain rules: mutmut over app/domain/ with the unit tests
 # (2 children, fixed Hypothesis examples), then the score per module and each mutant
 # not killed; fails below 95% in any module. First the unit tests must pass in zones
@@ -85,4 +97,4 @@ messages: $(STAMP)
 	$(BIN)/python -m tests.i18n_check
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts mutants
+	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts mutants node_modules
