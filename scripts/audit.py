@@ -9,15 +9,16 @@ Lighthouse's own documentation advises for a score that moves with the machine's
 
 Then it measures the home screen's first visit and a repeat visit with the service
 worker in control (scripts/audit_weight.py), prints a table, writes an "audit"
-section into bench/results.json (keeping what `make bench` wrote there) and exits
-non-zero if a target is missed.
+section into bench/results.json (keeping what `make bench` wrote there) and lists
+every missed target (with ``--strict``, exits 1 on one).
 
-    .venv/bin/python scripts/audit.py [--runs 3] [--keep-reports DIR]
+    .venv/bin/python scripts/audit.py [--runs 5] [--strict] [--keep-reports DIR]
 """
 
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 import os
 import shutil
@@ -116,14 +117,17 @@ def lighthouse(url: str, cookies: dict[str, str] | None, out: Path) -> dict:
     return json.loads(out.read_text())
 
 
-def failing_audits(report: dict, category: str) -> list[str]:
-    """What took points off a category, with Lighthouse's own title and figure."""
-    found = []
+def failing_audits(report: dict, category: str) -> dict[str, tuple[float, str]]:
+    """What took points off a category: audit id -> (score, its title and figure)."""
+    found = {}
     for ref in report["categories"][category]["auditRefs"]:
         audit = report["audits"][ref["id"]]
         if ref["weight"] and audit["score"] is not None and audit["score"] < 1:
             shown = audit.get("displayValue") or ""
-            found.append(f"{audit['id']} ({audit['score']:.2f}) {audit['title']} {shown}".strip())
+            found[f"{category}: {audit['id']}"] = (
+                audit["score"],
+                f"{audit['title']} {shown}".strip(),
+            )
     return found
 
 
@@ -132,7 +136,8 @@ def run_pages(base: str, cookies: dict[str, str], runs: int, keep: Path | None) 
     with tempfile.TemporaryDirectory() as scratch:
         for name, path, signed_in in PAGES:
             scores: dict[str, list[float]] = {c: [] for c in CATEGORIES}
-            misses: set[str] = set()
+            # Per audit that lost points in any run: the worst run's score and figure.
+            misses: dict[str, tuple[float, str]] = {}
             for run in range(runs):
                 out = Path(scratch) / f"{name.replace(' ', '-')}-{run}.json"
                 report = lighthouse(base + path, cookies if signed_in else None, out)
@@ -141,7 +146,9 @@ def run_pages(base: str, cookies: dict[str, str], runs: int, keep: Path | None) 
                     raise SystemExit(f"{name}: Lighthouse ended on {final}, not {path}")
                 for category in CATEGORIES:
                     scores[category].append(report["categories"][category]["score"] * 100)
-                    misses.update(f"{category}: {a}" for a in failing_audits(report, category))
+                    for key, found in failing_audits(report, category).items():
+                        if key not in misses or found[0] < misses[key][0]:
+                            misses[key] = found
                 if keep:
                     keep.mkdir(parents=True, exist_ok=True)
                     shutil.copy(out, keep / out.name)
@@ -150,7 +157,10 @@ def run_pages(base: str, cookies: dict[str, str], runs: int, keep: Path | None) 
                 "runs": runs,
                 **{c: round(statistics.median(v)) for c, v in scores.items()},
                 "all_runs": {c: [round(s) for s in v] for c, v in scores.items()},
-                "points_lost_on": sorted(misses),
+                "points_lost_on": [
+                    f"{key} ({score:.2f}, worst run) {what}"
+                    for key, (score, what) in sorted(misses.items())
+                ],
             }
             print(
                 f"  {name}: " + ", ".join(f"{c} {results[name][c]}" for c in CATEGORIES), flush=True
@@ -169,8 +179,13 @@ def weigh(base: str, cookies: dict[str, str]) -> dict:
             weight = measure(browser, base, cookies)
         finally:
             browser.close()
+    # Pages go out uncompressed on purpose (app/static_files.py: BREACH); what gzip
+    # would save on this one, for whoever weighs that choice against the budget.
+    page = httpx2.get(base + "/patient/", cookies=cookies, timeout=30).content
+    saving = len(page) - len(gzip.compress(page, 6))
     return {
         "first_visit_bytes": weight.first.total,
+        "first_visit_bytes_if_page_were_gzipped": weight.first.total - saving,
         "first_visit_html_bytes": sum(
             f.bytes for f in weight.first.fetches if f.url == base + "/patient/"
         ),
@@ -211,6 +226,10 @@ def print_table(pages: dict, weight: dict) -> None:
         f"(page HTML {weight['first_visit_html_bytes'] / kb:.1f} KB; target < 60 KB)"
     )
     print(
+        "  (with the page itself gzipped, which app/static_files.py declines for BREACH: "
+        f"{weight['first_visit_bytes_if_page_were_gzipped'] / kb:.1f} KB)"
+    )
+    print(
         f"service worker install:   {weight['worker_install_bytes'] / kb:6.1f} KB "
         "(the app shell, fetched after load)"
     )
@@ -236,7 +255,10 @@ def save(pages: dict, weight: dict, missed: list[str]) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--runs", type=int, default=3, help="Lighthouse runs per page (median)")
+    parser.add_argument("--runs", type=int, default=5, help="Lighthouse runs per page (median)")
+    parser.add_argument(
+        "--strict", action="store_true", help="exit 1 when a target is missed (else only say so)"
+    )
     parser.add_argument("--keep-reports", type=Path, help="copy each Lighthouse JSON report here")
     args = parser.parse_args()
     if not LIGHTHOUSE.exists():
@@ -262,7 +284,7 @@ def main() -> int:
             print(f"  {name}: {line}")
     if missed:
         print("\nMISSED:\n  " + "\n  ".join(missed))
-        return 1
+        return 1 if args.strict else 0
     print("\nall targets met")
     return 0
 

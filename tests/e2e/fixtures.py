@@ -130,6 +130,16 @@ def phone(browser):
 
 
 def screenshot(page, name: str) -> Path:
+    """Save the page for people to look at, and check it for axe-core's serious and
+    critical violations in the light and the dark scheme (issue 12): the states a
+    journey stops to photograph are the ones a link crawl cannot reach."""
+    from tests.e2e.accessibility import violations_in_both_schemes
+
+    # axe waits on timers, which never fire under a journey's installed page.clock
+    # (paused at will); those pages are the crawl's (tests/e2e/test_crawl.py) to check.
+    if page.evaluate("String(setTimeout).includes('[native code]')"):
+        problems = violations_in_both_schemes(page)
+        assert problems == [], f"axe on {page.url} ({name}):\n" + "\n".join(problems)
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
     # caret="initial": Playwright's caret hiding leaves style="" on inputs, which an
