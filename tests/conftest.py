@@ -1,7 +1,9 @@
-"""Fixtures: a fresh migrated SQLite file and a fresh app for every test.
+"""Fixtures: a fresh migrated database and a fresh app for every test.
 
-Migrations run once per test process into a template file, which each test copies;
-nothing is shared between tests, so ``pytest -n auto`` is safe.
+On SQLite, migrations run once per test process into a template file, which each
+test copies; on PostgreSQL (tests/databases.py) each test process migrates its own
+database once and each test starts from empty tables. Nothing is shared between
+tests, so ``pytest -n auto`` is safe.
 """
 
 from __future__ import annotations
@@ -25,9 +27,24 @@ from app.main import create_app
 from app.migrate import upgrade
 from app.models import User
 from app.security import CSRF_COOKIE, CSRF_FIELD, CSRF_HEADER, Passwords
-from tests import factories
+from tests import databases, factories
+from tests.databases import postgres_database as postgres_database
+from tests.databases import postgres_emptier as postgres_emptier
 
 pytest_plugins = ["tests.e2e.fixtures"]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "sqlite_only: about SQLite itself (pragmas, its write lock); not run on PostgreSQL",
+    )
+    databases.postgres_admin_url()  # a required server that does not answer stops the run here
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    databases.parametrize(metafunc)
+
 
 # Property tests judge rules, not speed: a loaded CI machine must not fail them on
 # time. CI also fixes the examples, so a red run can be replayed exactly.
@@ -72,9 +89,19 @@ def migrated_template(tmp_path_factory) -> Path:
 
 
 @pytest.fixture
-def database_url(tmp_path: Path, migrated_template: Path) -> str:
+def db_backend(request) -> str:
+    """ "sqlite" or "postgres": the backend this run of the test uses (see tests/databases.py)."""
+    return request.param
+
+
+@pytest.fixture
+def database_url(db_backend: str, request, tmp_path: Path) -> str:
+    if db_backend == "postgres":
+        emptier = request.getfixturevalue("postgres_emptier")
+        emptier.empty()
+        return emptier.url
     path = tmp_path / "tsuranai.db"
-    shutil.copyfile(migrated_template, path)
+    shutil.copyfile(request.getfixturevalue("migrated_template"), path)
     return f"sqlite:///{path}"
 
 

@@ -29,7 +29,9 @@ from tests.conftest import settings_for
 
 IN_FLIGHT = 128  # where the tutorial pattern stops answering (FastAPI issue #3205)
 DEADLINE_S = 60  # for all of them together: generous, this is not a speed test
-STALL_S = 10  # no answer at all for this long means the server has stopped
+STALL_S = 30  # no answer at all for this long means the server has stopped (a loaded
+# 2-core machine running PostgreSQL, with 29 requests sharing the CPU at once, has taken
+# more than 10 s for the first answer)
 
 
 def signed_in_cookies(base_url: str, user: User) -> dict[str, str]:
@@ -181,6 +183,7 @@ def test_sixteen_browsers_signing_in_at_once_all_succeed(live_server):
         assert count(db, UserSession) == browsers
 
 
+@pytest.mark.sqlite_only
 def test_writers_that_read_first_are_serialised_not_refused(app):
     """Read-then-write in every transaction: the pattern that fails with "database is
     locked" when transactions start deferred, because a reader cannot upgrade. Before
@@ -224,6 +227,7 @@ def test_writers_that_read_first_are_serialised_not_refused(app):
 # --- SQLite settings ------------------------------------------------------------------------
 
 
+@pytest.mark.sqlite_only
 def test_a_fresh_connection_has_the_sqlite_pragmas(app, settings):
     with app.state.engine.connect() as connection:
         pragma = connection.exec_driver_sql
@@ -279,6 +283,7 @@ def _wait_until(condition, what: str) -> None:
         time.sleep(0.001)
 
 
+@pytest.mark.sqlite_only
 def test_a_second_writer_waits_for_the_first_and_then_succeeds(database_url):
     # The second writer's wait is bounded by busy_timeout. The test no longer sleeps a
     # fixed half second inside that budget and hopes the first commits in what is left
@@ -313,6 +318,7 @@ def test_a_second_writer_waits_for_the_first_and_then_succeeds(database_url):
         engine.dispose()
 
 
+@pytest.mark.sqlite_only
 def test_a_writer_gives_up_with_database_locked_after_the_busy_timeout(database_url):
     app = create_app(settings_for(database_url, sqlite_busy_timeout_ms=100))
     engine = app.state.engine
@@ -329,6 +335,7 @@ def test_a_writer_gives_up_with_database_locked_after_the_busy_timeout(database_
         engine.dispose()
 
 
+@pytest.mark.sqlite_only
 def test_a_writer_in_another_process_finds_a_reading_writer_holding_the_lock(database_url):
     """Another process does not share the queue: SQLite's own lock, taken by BEGIN
     IMMEDIATE even for a transaction that has only read so far, keeps it out."""
