@@ -13,7 +13,7 @@ export UV_PYTHON_DOWNLOADS := never
 # Debian packages the browser journeys need: the browser and Japanese fonts.
 BROWSER_PACKAGES := chromium fonts-noto-cjk
 
-.PHONY: run test lint format bench audit messages browser clean mutation mutation-fresh
+.PHONY: run test lint format bench audit messages browser clean mutation mutation-fresh proof
 
 $(STAMP): pyproject.toml uv.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -40,6 +40,18 @@ browser:
 test: $(STAMP) browser
 	$(BIN)/ruff check .
 	$(BIN)/pytest -n auto
+
+# The full-size reliability proofs (issue 12): 200 patients logging once a second for
+# 30 s against 2 uvicorn workers, and 20 kill -9s in a write burst, on SQLite and, when
+# TSURANAI_TEST_POSTGRES_URL answers, on PostgreSQL. `make test` runs the same tests
+# scaled down (5 s, 5 kills). One test at a time: the load is the point.
+PROOF_SECONDS ?= 30
+PROOF_CRASHES ?= 20
+
+proof: $(STAMP)
+	TSURANAI_LOAD_SECONDS=$(PROOF_SECONDS) TSURANAI_CRASH_ROUNDS=$(PROOF_CRASHES) \
+	  $(BIN)/pytest -p no:xdist -p no:cacheprovider -s -v \
+	  tests/reliability/test_load.py tests/reliability/test_crash.py tests/reliability/test_backup.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

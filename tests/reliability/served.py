@@ -1,0 +1,119 @@
+"""Real uvicorn server processes for the load, crash and multi-process tests.
+
+The servers are separate processes (``python -m uvicorn``, optionally with several
+workers) serving the app made by ``create_app`` on the test's database, with the
+suite's fixed clock so the patients made by tests/factories.py may log at once.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx2
+
+from app.config import get_settings
+from app.main import create_app
+from tests import factories
+
+ROOT = Path(__file__).resolve().parents[2]
+START_S = 60  # a loaded 2-core machine starts two workers slowly
+
+
+def create():
+    """uvicorn's app factory in the server process: the app on a standing clock."""
+    return create_app(get_settings(), clock=factories.FixedClock())
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def server_env(database_url: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TSURANAI_")}
+    env.update(
+        TSURANAI_ENVIRONMENT="test",
+        TSURANAI_DATABASE_URL=database_url,
+        TSURANAI_SECRET_KEY="test-secret-key-that-is-long-enough-0123456789",
+        TSURANAI_PASSWORD_TIME_COST="1",
+        TSURANAI_PASSWORD_MEMORY_KIB="8",
+        PYTHONPATH=str(ROOT),
+    )
+    return env
+
+
+@dataclass
+class Server:
+    """One ``uvicorn`` command: one process, or a supervisor and its workers."""
+
+    database_url: str
+    log: Path
+    workers: int = 1
+    port: int = field(default_factory=free_port)
+    process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> Server:
+        command = [
+            sys.executable, "-m", "uvicorn", "tests.reliability.served:create", "--factory",
+            "--host", "127.0.0.1", "--port", str(self.port), "--workers", str(self.workers),
+            "--log-level", "warning", "--no-access-log",
+        ]  # fmt: skip
+        with self.log.open("ab") as log:
+            self.process = subprocess.Popen(
+                command,
+                cwd=ROOT,
+                env=server_env(self.database_url),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,  # its own process group: stop() ends the workers too
+            )
+        self._wait_until_up()
+        return self
+
+    def _wait_until_up(self) -> None:
+        deadline = time.monotonic() + START_S
+        pause = threading.Event()  # not time.sleep: see tests/e2e/fixtures.py (faketime)
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"server exited at start: {self.log.read_text()[-2000:]}")
+            try:
+                if httpx2.get(f"{self.url}/healthz", timeout=2).status_code == 200:
+                    return
+            except httpx2.HTTPError:
+                pass
+            pause.wait(0.1)
+        self.stop()
+        raise RuntimeError(f"server did not start: {self.log.read_text()[-2000:]}")
+
+    def kill(self) -> None:
+        """kill -9: no shutdown, no rollback, no flush; the process is simply gone."""
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(30)
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        os.killpg(self.process.pid, signal.SIGTERM)
+        try:
+            self.process.wait(30)
+        except subprocess.TimeoutExpired:
+            self.kill()
+
+    def problems(self) -> list[str]:
+        """Lines of its log that say something went wrong."""
+        words = ("Traceback", "ERROR", "database is locked", "Exception")
+        text = self.log.read_text(errors="replace")
+        return [line for line in text.splitlines() if any(word in line for word in words)]
