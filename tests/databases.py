@@ -84,11 +84,12 @@ def _database_url(admin_url: str, name: str) -> str:
 
 
 @pytest.fixture(scope="session")
-def postgres_database(worker_id: str) -> Iterator[str]:
+def postgres_database() -> Iterator[str]:
     """This worker's own migrated PostgreSQL database, dropped when the worker ends."""
     admin_url = postgres_admin_url()
     assert admin_url is not None, "a postgres test ran without a server"
-    name = f"tsuranai_test_{worker_id}_{uuid.uuid4().hex[:8]}"
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")  # gw0, gw1...
+    name = f"tsuranai_test_{worker}_{uuid.uuid4().hex[:8]}"
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
