@@ -8,6 +8,7 @@ suite's fixed clock so the patients made by tests/factories.py may log at once.
 from __future__ import annotations
 
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -25,6 +26,7 @@ from tests import factories
 
 ROOT = Path(__file__).resolve().parents[2]
 START_S = 60  # a loaded 2-core machine starts two workers slowly
+RUNNING = "Uvicorn running on"  # uvicorn logs it once it holds the port
 
 
 def create():
@@ -32,10 +34,21 @@ def create():
     return create_app(get_settings(), clock=factories.FixedClock())
 
 
+# Below Linux's ephemeral range (32768-60999): a port the kernel hands out for
+# outgoing connections (a client, a PostgreSQL connection) could otherwise take a
+# killed server's port before it restarts, or be given to two servers at once.
+PORTS = range(20_000, 32_000)
+
+
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    for port in random.sample(PORTS, 50):
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("no free port")
 
 
 def server_env(database_url: str) -> dict[str, str]:
@@ -60,16 +73,18 @@ class Server:
     workers: int = 1
     port: int = field(default_factory=free_port)
     process: subprocess.Popen | None = None
+    starts: int = 0  # times it had started before this start
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> Server:
+        self.starts = self.log.read_text().count(RUNNING) if self.log.exists() else 0
         command = [
             sys.executable, "-m", "uvicorn", "tests.reliability.served:create", "--factory",
             "--host", "127.0.0.1", "--port", str(self.port), "--workers", str(self.workers),
-            "--log-level", "warning", "--no-access-log",
+            "--log-level", "info", "--no-access-log",
         ]  # fmt: skip
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
@@ -89,6 +104,10 @@ class Server:
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"server exited at start: {self.log.read_text()[-2000:]}")
+            # "Running on" in its own log: the port is ours, not another test's server.
+            if self.log.read_text(errors="replace").count(RUNNING) <= self.starts:
+                pause.wait(0.1)
+                continue
             try:
                 if httpx2.get(f"{self.url}/healthz", timeout=2).status_code == 200:
                     return
