@@ -15,7 +15,7 @@ from app import i18n
 from app.db import SessionDep
 from app.models import PatientProfile, Role, User
 from app.security import LOCALE_COOKIE, SESSION_COOKIE, Passwords
-from app.services import accounts, auth, consent, intake
+from app.services import access, auth, consent, intake
 from app.services.errors import NotAllowed
 
 
@@ -93,7 +93,7 @@ CurrentAdmin = Annotated[User, Depends(require_role(Role.ADMIN))]
 
 
 def get_patient_profile(session: SessionDep, patient: CurrentPatient) -> PatientProfile:
-    return accounts.profile_of(session, patient=patient)
+    return access.profile_for(session, actor=patient, patient_id=patient.id)
 
 
 CurrentProfile = Annotated[PatientProfile, Depends(get_patient_profile)]
@@ -102,8 +102,9 @@ CurrentProfile = Annotated[PatientProfile, Depends(get_patient_profile)]
 def require_onboarded(session: SessionDep, patient: CurrentPatient) -> None:
     """The patient router's gate: consent first (nothing about their health is stored
     before it), then the intake questionnaire. Each step's page says why it was shown."""
-    consent.require_consent(session, patient_id=patient.id)
-    if not intake.has_answered(session, patient_id=patient.id):
+    if not consent.has_consented(session, actor=patient):
+        raise consent.ConsentRequired
+    if not intake.has_answered(session, actor=patient):
         raise consent.IntakeRequired
 
 
@@ -114,5 +115,6 @@ def require_consent_to_store(request: Request, session: SessionDep, user: Curren
     """The JSON API's gate: a patient's unsafe request stores health data, so it needs
     their consent (403 naming the missing consent). Reading what is already stored
     stays open: it is theirs."""
-    if user.role is Role.PATIENT and request.method not in SAFE_METHODS:
-        consent.require_consent(session, patient_id=user.id)
+    stores = user.role is Role.PATIENT and request.method not in SAFE_METHODS
+    if stores and not consent.has_consented(session, actor=user):
+        raise consent.ConsentRequired

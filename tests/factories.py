@@ -91,7 +91,7 @@ def make_patient(
 
 
 def record_consent(session: Session, patient: User, *, now: datetime = NOW) -> None:
-    consent.give_consent(session, patient=patient, agreed=True, locale="ja", now=now)
+    consent.give_consent(session, actor=patient, agreed=True, locale="ja", now=now)
 
 
 def answer_intake(session: Session, patient: User, *, now: datetime = NOW, **answers) -> None:
@@ -102,7 +102,7 @@ def answer_intake(session: Session, patient: User, *, now: datetime = NOW, **ans
         "wake_time": profile.wake_time.strftime("%H:%M"),
         **answers,
     }
-    intake.save_intake(session, patient=patient, profile=profile, raw=raw, now=now)
+    intake.save_intake(session, actor=patient, raw=raw, now=now)
 
 
 def make_practitioner(session: Session, passwords: Passwords, **overrides) -> User:

@@ -59,9 +59,7 @@ def onboard(
 ) -> None:
     """Consent and a questionnaire on the day the patient joined: a patient who could
     use the app (the demo clinic's and the benchmark's)."""
-    consent.give_consent(
-        session, patient=patient, agreed=True, locale=locale, now=patient.created_at
-    )
+    consent.give_consent(session, actor=patient, agreed=True, locale=locale, now=patient.created_at)
     profile = accounts.profile_of(session, patient=patient)
     raw = {
         **QUIET,
@@ -69,4 +67,4 @@ def onboard(
         "bedtime": profile.bedtime.strftime("%H:%M"),
         "wake_time": profile.wake_time.strftime("%H:%M"),
     }
-    intake.save_intake(session, patient=patient, profile=profile, raw=raw, now=patient.created_at)
+    intake.save_intake(session, actor=patient, raw=raw, now=patient.created_at)

@@ -234,7 +234,7 @@ def switch_language(
 ):
     chosen = i18n.normalise(str(form.get("locale", ""))) or i18n.DEFAULT
     if user is not None:
-        accounts.set_locale(session, user=user, locale=chosen)
+        accounts.set_locale(session, actor=user, locale=chosen)
     back = safe_next(str(form.get("next", ""))) or request.url_for("root").path
     response = RedirectResponse(back, status_code=303)
     set_locale_cookie(request, response, chosen)

@@ -16,7 +16,7 @@ from sqlmodel import Session
 
 from app.models import CareLink, PatientProfile, Role, User
 from app.services import memo
-from app.services.errors import NotFound
+from app.services.errors import NotAllowed, NotFound
 
 
 class Purpose(StrEnum):
@@ -60,6 +60,16 @@ def patient_for(
     patient = session.get(User, patient_id)
     if patient is None or not may_see(session, actor=actor, patient=patient, purpose=purpose):
         raise NotFound("patient")
+    return patient
+
+
+def patient_in_care(session: Session, *, actor: User, patient_id: int) -> User:
+    """The patient for a practitioner's own work on them (notes, plan, course of care,
+    flag reviews): the same rule as ``patient_for``, so a stranger gets NotFound; the
+    patient themselves may read that work but not write it (NotAllowed)."""
+    patient = patient_for(session, actor=actor, patient_id=patient_id)
+    if actor.role is not Role.PRACTITIONER:
+        raise NotAllowed(actor.role)
     return patient
 
 

@@ -1,4 +1,11 @@
-"""Creating people and linking them to their practitioners."""
+"""Creating people and linking them to their practitioners.
+
+These are building blocks for other services, the CLI and the demo, which decide
+who may act before calling them (invites, clinic_admin); no route calls
+``create_user``, ``link_care`` or ``profile_of`` directly (a route reaches a
+patient's profile through ``access.profile_for``). ``set_locale`` changes the
+signed-in user's own account.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +18,7 @@ from sqlmodel import Session, select
 from app.i18n import N_
 from app.models import CareLink, PatientProfile, Role, User
 from app.security import Passwords
-from app.services import access, memo, plan
+from app.services import memo, plan
 from app.services.errors import InvalidInput, NotFound
 
 MIN_PASSWORD_LENGTH = 10
@@ -122,22 +129,6 @@ def link_care(
     return link
 
 
-def patients_of(session: Session, *, practitioner: User) -> list[User]:
-    """The patients a practitioner cares for, by name."""
-    return list(
-        session.exec(
-            select(User)
-            .where(User.id.in_(access.visible_patient_ids(practitioner)))
-            .order_by(User.name)
-        )
-    )
-
-
-def all_people(session: Session) -> list[User]:
-    """Everyone, for the clinic admin."""
-    return list(session.exec(select(User).order_by(User.role, User.name)))
-
-
 def profile_of(session: Session, *, patient: User) -> PatientProfile:
     profile = memo.remembered(
         session,
@@ -149,7 +140,8 @@ def profile_of(session: Session, *, patient: User) -> PatientProfile:
     return profile
 
 
-def set_locale(session: Session, *, user: User, locale: str | None) -> None:
-    user.locale = locale
-    session.add(user)
+def set_locale(session: Session, *, actor: User, locale: str | None) -> None:
+    """The signed-in user's own language (any role: it is their account, not a record)."""
+    actor.locale = locale
+    session.add(actor)
     session.commit()

@@ -1,7 +1,9 @@
 """A patient's app preferences: night mode and whether the welcome has been seen.
 
 Read on every patient page (the theme), so it is one indexed lookup; a patient
-who never changed anything has no row and gets the defaults.
+who never changed anything has no row and gets the defaults. Only the patient
+reads or changes their own (``access.patient_for`` with their own id), so each
+function takes the acting user, never a patient.
 """
 
 from __future__ import annotations
@@ -11,29 +13,26 @@ from datetime import datetime
 from sqlmodel import Session, select
 
 from app.domain.night import theme_for
-from app.i18n import N_
+from app.messages import N_
 from app.models import AppSettings, NightMode, PatientProfile, User
+from app.services import access
 from app.services.errors import InvalidInput
 from app.services.plan import rhythm_of
 
 
-def app_settings_of(session: Session, *, patient: User) -> AppSettings:
+def app_settings_of(session: Session, *, actor: User) -> AppSettings:
     """The patient's app settings (defaults, unsaved, when there is no row yet)."""
+    patient = access.patient_for(session, actor=actor, patient_id=actor.id)
     row = session.exec(select(AppSettings).where(AppSettings.patient_id == patient.id)).first()
     return row or AppSettings(patient_id=patient.id)
 
 
-def theme_of(session: Session, *, patient: User, profile: PatientProfile, now: datetime) -> str:
-    """The page theme for this patient now (see app.domain.night.theme_for)."""
-    return theme_for_settings(app_settings_of(session, patient=patient), profile=profile, now=now)
-
-
 def theme_for_settings(current: AppSettings, *, profile: PatientProfile, now: datetime) -> str:
+    """The page theme for these settings now (see app.domain.night.theme_for)."""
     return theme_for(current.night_mode, rhythm_of(profile), now)
 
 
-def _saved(session: Session, patient: User, **changes) -> AppSettings:
-    row = app_settings_of(session, patient=patient)
+def _saved(session: Session, row: AppSettings, **changes) -> AppSettings:
     for key, value in changes.items():
         setattr(row, key, value)
     session.add(row)
@@ -41,12 +40,13 @@ def _saved(session: Session, patient: User, **changes) -> AppSettings:
     return row
 
 
-def set_night_mode(session: Session, *, patient: User, mode: str) -> AppSettings:
+def set_night_mode(session: Session, *, actor: User, mode: str) -> AppSettings:
+    row = app_settings_of(session, actor=actor)
     if mode not in {m.value for m in NightMode}:
         raise InvalidInput({"night_mode": N_("Choose one of the options.")})
-    return _saved(session, patient, night_mode=mode)
+    return _saved(session, row, night_mode=mode)
 
 
-def finish_welcome(session: Session, *, patient: User) -> AppSettings:
+def finish_welcome(session: Session, *, actor: User) -> AppSettings:
     """The patient has read (or skipped) the first-run welcome: not shown again."""
-    return _saved(session, patient, welcome_done=True)
+    return _saved(session, app_settings_of(session, actor=actor), welcome_done=True)

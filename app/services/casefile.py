@@ -62,7 +62,7 @@ class Casefile:
     month: timeline.MonthView
 
 
-def last_activity(session: Session, *, patient_id: int) -> datetime | None:
+def _last_activity(session: Session, *, patient_id: int) -> datetime | None:
     """When the patient last recorded anything: a cramp, a check-in or a routine."""
     moments = [
         session.exec(
@@ -152,12 +152,12 @@ def casefile(
         patient=patient,
         profile=profile,
         joined=joined,
-        last_activity=_local(last_activity(session, patient_id=patient.id), rhythm.zone),
-        course=course.course_of(session, patient_id=patient.id),
+        last_activity=_local(_last_activity(session, patient_id=patient.id), rhythm.zone),
+        course=course.course_of(session, actor=actor, patient_id=patient.id),
         weeks=weeks,
         routines=routines,
         recent=rate_of(diary.nights_in(recent_first, last_ended), recent_first, last_ended),
-        notes=notes.notes_of(session, patient_id=patient.id),
+        notes=notes.notes_of(session, actor=actor, patient_id=patient.id),
         month=timeline.month_view(
             session, actor=actor, patient_id=patient.id, month=month or today, now=now
         ),

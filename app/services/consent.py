@@ -6,6 +6,12 @@ Under Japan's APPI, medical history is special-care personal information
 a *version* of the consent text; when the text changes in substance, VERSION
 changes and everyone is asked again. Withdrawing stops collection at once; what
 was stored stays the patient's to download or erase.
+
+What a patient page or the API calls takes the acting user and goes through
+``access.patient_for`` (only the patient gives, withdraws or reads their consent).
+``latest`` and ``require_consent`` take a patient id: they are the guard other
+services call below their own access check (device_entries.save_new, intake,
+red_flags), never a route.
 """
 
 from __future__ import annotations
@@ -16,8 +22,8 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from app.i18n import N_
-from app.models import ConsentRecord, Role, User
-from app.services import memo
+from app.models import ConsentRecord, User
+from app.services import access, memo
 from app.services.errors import InvalidInput, NotAllowed
 
 # Change when the consent text (templates/patient/onboarding/_consent_text.html)
@@ -59,14 +65,16 @@ def is_current(record: ConsentRecord | None) -> bool:
     return record is not None and record.withdrawn_at is None and record.version == VERSION
 
 
-def has_consented(session: Session, *, patient_id: int) -> bool:
+def has_consented(session: Session, *, actor: User) -> bool:
     """Whether the patient's newest agreement is to the current text and not withdrawn."""
-    return is_current(latest(session, patient_id=patient_id))
+    patient = access.patient_for(session, actor=actor, patient_id=actor.id)
+    return is_current(latest(session, patient_id=patient.id))
 
 
 def require_consent(session: Session, *, patient_id: int) -> None:
-    """The guard for every service that stores health data: raises ConsentRequired."""
-    if not has_consented(session, patient_id=patient_id):
+    """The guard for every service that stores health data: raises ConsentRequired.
+    The caller has already checked that the acting user may write this patient's data."""
+    if not is_current(latest(session, patient_id=patient_id)):
         raise ConsentRequired
 
 
@@ -91,18 +99,19 @@ class ConsentState:
         return self.current is None and self.latest is not None and not self.withdrawn
 
 
-def state_of(session: Session, *, patient_id: int) -> ConsentState:
-    record = latest(session, patient_id=patient_id)
+def state_of(session: Session, *, actor: User) -> ConsentState:
+    """The patient's own consent, as the consent and data-rights pages show it."""
+    patient = access.patient_for(session, actor=actor, patient_id=actor.id)
+    record = latest(session, patient_id=patient.id)
     return ConsentState(current=record if is_current(record) else None, latest=record)
 
 
 def give_consent(
-    session: Session, *, patient: User, agreed: bool, locale: str, now: datetime
+    session: Session, *, actor: User, agreed: bool, locale: str, now: datetime
 ) -> ConsentRecord:
     """Record the patient's agreement to the current text, in the language shown. The
     box must be ticked; agreeing again while agreed changes nothing."""
-    if patient.role is not Role.PATIENT:
-        raise NotAllowed(patient.role)
+    patient = access.patient_for(session, actor=actor, patient_id=actor.id)
     if not agreed:
         raise InvalidInput({"agree": N_("Please tick the box to say that you agree.")})
     record = latest(session, patient_id=patient.id)
@@ -114,9 +123,10 @@ def give_consent(
     return record
 
 
-def withdraw_consent(session: Session, *, patient: User, now: datetime) -> ConsentRecord | None:
+def withdraw_consent(session: Session, *, actor: User, now: datetime) -> ConsentRecord | None:
     """Withdraw the current agreement: from now on nothing is collected. What was stored
     stays until the patient downloads or erases it."""
+    patient = access.patient_for(session, actor=actor, patient_id=actor.id)
     record = latest(session, patient_id=patient.id)
     if not is_current(record):
         return record

@@ -16,9 +16,14 @@ from app.services.errors import InvalidInput
 MAX_GOAL_LENGTH = 300
 
 
-def course_of(session: Session, *, patient_id: int) -> CareCourse | None:
-    """The patient's course of care, if a practitioner has set one (access checked by
-    the caller; the patient's own home screen asks for their own id)."""
+def course_of(session: Session, *, actor: User, patient_id: int) -> CareCourse | None:
+    """The patient's course of care, if a practitioner has set one: for the patient's
+    home screen and their practitioner's page."""
+    patient = access.patient_for(session, actor=actor, patient_id=patient_id)
+    return _row(session, patient_id=patient.id)
+
+
+def _row(session: Session, *, patient_id: int) -> CareCourse | None:
     return session.exec(select(CareCourse).where(CareCourse.patient_id == patient_id)).first()
 
 
@@ -32,7 +37,7 @@ def set_course(
     now: datetime,
 ) -> CareCourse:
     """Set the goal and next visit; a next visit before the patient's today is refused."""
-    patient = access.patient_for(session, actor=actor, patient_id=patient_id)
+    patient = access.patient_in_care(session, actor=actor, patient_id=patient_id)
     profile = accounts.profile_of(session, patient=patient)
     today = now.astimezone(ZoneInfo(profile.time_zone)).date()
     goal = goal.strip()
@@ -43,7 +48,7 @@ def set_course(
         errors["next_visit"] = N_("Choose a date from today on.")
     if errors:
         raise InvalidInput(errors)
-    course = course_of(session, patient_id=patient.id) or CareCourse(
+    course = _row(session, patient_id=patient.id) or CareCourse(
         patient_id=patient.id, updated_at=now
     )
     course.goal = goal

@@ -12,6 +12,10 @@ it as often as it needs to. For the same patient and kind:
 "The same body" means the same fingerprint of the request that created the entry
 (its meaning, not its spelling); an entry edited since still matches its creating
 request, so a retry after an edit does not undo the edit.
+
+Internal to the diary services (cramps, checkins, completions): these helpers take
+a patient id or an entry because those services have already passed
+``access.patient_for`` for the acting user; no route calls them.
 """
 
 from __future__ import annotations

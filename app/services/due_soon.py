@@ -8,15 +8,15 @@ from sqlmodel import Session
 
 from app.domain.reminders import DueSoon, due_soon
 from app.domain.schedule import day_at
-from app.models import PatientProfile
+from app.models import User
+from app.services import access
 from app.services import habits as completion_service
 from app.services import plan as plan_service
 
 
-def due_soon_for(
-    session: Session, *, patient_id: int, profile: PatientProfile, now: datetime
-) -> list[DueSoon]:
+def due_soon_for(session: Session, *, actor: User, patient_id: int, now: datetime) -> list[DueSoon]:
     """Routines at a set time in the next 30 minutes that are not done yet."""
+    profile = access.profile_for(session, actor=actor, patient_id=patient_id)
     rhythm = plan_service.rhythm_of(profile)
     versions = plan_service.plan_versions(session, patient_id=patient_id)
     today = day_at(rhythm, now)

@@ -6,6 +6,11 @@ day since the patient joined. Judging a year of days on each page view made the
 page's cost grow with the patient's history; instead the score is carried to a day
 old enough that no entry before it can change any more, stored, and each view
 judges only the days since. Recording a routine keeps the snapshot up to date.
+
+Internal to other services: these functions take a patient id because every
+caller (tonight, completions, routines, casefile, referral, due_soon, the reminder
+sender) has already passed ``access.patient_for`` or works for the patient
+itself; no route calls them (tests/services/test_service_access.py checks).
 """
 
 from __future__ import annotations

@@ -3,6 +3,9 @@
 The patient answers after consent and may change the answers at any time; bedtime
 and wake time go to the profile (they decide nights and the schedule). Their
 practitioners read the answers through :func:`intake_for` on the patient page.
+Every public function takes the acting user and goes through ``access``, except
+``intake_row``: it takes a patient id for other services (red_flags) that have
+already checked access, never for a route.
 """
 
 from __future__ import annotations
@@ -85,29 +88,36 @@ def intake_row(session: Session, *, patient_id: int) -> Intake | None:
     )
 
 
-def has_answered(session: Session, *, patient_id: int) -> bool:
-    return intake_row(session, patient_id=patient_id) is not None
+def own_intake(session: Session, *, actor: User) -> Intake | None:
+    """The patient's own answers (None before the questionnaire is answered)."""
+    patient = access.patient_for(session, actor=actor, patient_id=actor.id)
+    return intake_row(session, patient_id=patient.id)
+
+
+def has_answered(session: Session, *, actor: User) -> bool:
+    return own_intake(session, actor=actor) is not None
 
 
 def save_intake(
     session: Session,
     *,
-    patient: User,
-    profile: PatientProfile,
+    actor: User,
     raw: Mapping[str, Any],
     now: datetime,
 ) -> Intake:
     """Store the patient's answers (first time or a change) and set the profile's
     bedtime and wake time. Refused, storing nothing, without consent
     (consent.ConsentRequired) or with any invalid answer (InvalidInput)."""
-    consent.require_consent(session, patient_id=patient.id)
+    profile = access.profile_for(session, actor=actor, patient_id=actor.id)
+    patient_id = profile.user_id
+    consent.require_consent(session, patient_id=patient_id)
     parsed, problems = parse_intake(raw)
     if problems:
         raise InvalidInput(field_messages(problems))
-    row = intake_row(session, patient_id=patient.id)
+    row = intake_row(session, patient_id=patient_id)
     if row is None:
         row = Intake(
-            patient_id=patient.id, created_at=now, updated_at=now, **_columns(parsed.answers)
+            patient_id=patient_id, created_at=now, updated_at=now, **_columns(parsed.answers)
         )
     else:
         for name, value in _columns(parsed.answers).items():

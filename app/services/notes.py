@@ -14,12 +14,13 @@ from app.services.errors import InvalidInput
 MAX_NOTE_LENGTH = 2000
 
 
-def notes_of(session: Session, *, patient_id: int) -> list[PracticeNote]:
-    """A patient's notes, newest first (the caller has checked access)."""
+def notes_of(session: Session, *, actor: User, patient_id: int) -> list[PracticeNote]:
+    """A patient's notes, newest first, for anyone the access rule admits."""
+    patient = access.patient_for(session, actor=actor, patient_id=patient_id)
     return list(
         session.exec(
             select(PracticeNote)
-            .where(PracticeNote.patient_id == patient_id)
+            .where(PracticeNote.patient_id == patient.id)
             .order_by(PracticeNote.written_at.desc(), PracticeNote.id.desc())
         )
     )
@@ -35,7 +36,7 @@ def add_note(
     now: datetime,
 ) -> PracticeNote:
     """Add a note by ``actor`` on a patient they care for."""
-    patient = access.patient_for(session, actor=actor, patient_id=patient_id)
+    patient = access.patient_in_care(session, actor=actor, patient_id=patient_id)
     body = body.strip()
     if not body:
         raise InvalidInput({"body": N_("Write the note first.")})

@@ -2,6 +2,12 @@
 
 Rows are versions (see app.models.plan); this module turns them into the domain's
 ``PlannedRoutine`` values and back, and is the only place that writes them.
+
+Internal to other services: these functions take a patient id because their
+callers (plan_editor, preferences, tonight, completions, accounts.create_user, the
+reminder sender...) have already checked access with ``access.patient_for`` or
+are creating the patient; no route calls them
+(tests/services/test_service_access.py checks).
 """
 
 from __future__ import annotations

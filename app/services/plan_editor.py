@@ -145,7 +145,7 @@ def change_routine(
     now: datetime,
 ) -> PlannedRoutine:
     """Change one routine from ``change.effective_from`` (today or later) on."""
-    patient = access.patient_for(session, actor=actor, patient_id=patient_id)
+    patient = access.patient_in_care(session, actor=actor, patient_id=patient_id)
     if routine not in CATALOGUE:
         raise NotFound("routine")
     today = _today(session, patient, now)

@@ -2,7 +2,8 @@
 
 The rhythm is not versioned: a new bedtime moves tonight's schedule at once.
 Switching an optional routine on or off is a plan change from today on, so the
-days before keep being judged against the plan they had.
+days before keep being judged against the plan they had. Only the patient reads
+or changes their own settings (``access.profile_for`` with their own id).
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from app.domain.catalogue import OPTIONAL
 from app.domain.rhythm import Rhythm
 from app.domain.schedule import Dose, day_at, plan_in_force
 from app.i18n import N_
-from app.models import PatientProfile, User
+from app.models import User
+from app.services import access
 from app.services import plan as plan_service
 from app.services.errors import InvalidInput
 
@@ -57,9 +59,10 @@ class PatientSettings:
     optional: list[OptionalRoutine]
 
 
-def settings_of(
-    session: Session, *, patient: User, profile: PatientProfile, now: datetime, locale: str
-) -> PatientSettings:
+def settings_of(session: Session, *, actor: User, now: datetime, locale: str) -> PatientSettings:
+    """The patient's own settings as the settings page shows them."""
+    profile = access.profile_for(session, actor=actor, patient_id=actor.id)
+    patient = session.get(User, profile.user_id)
     rhythm = plan_service.rhythm_of(profile)
     versions = plan_service.plan_versions(session, patient_id=patient.id)
     in_force = {v.routine: v for v in plan_in_force(versions, day_at(rhythm, now))}
@@ -86,8 +89,7 @@ def night_length(bedtime: time, wake_time: time) -> timedelta:
 def save_settings(
     session: Session,
     *,
-    patient: User,
-    profile: PatientProfile,
+    actor: User,
     bedtime: time,
     wake_time: time,
     time_zone: str,
@@ -96,6 +98,8 @@ def save_settings(
     now: datetime,
 ) -> None:
     """Save what the patient chose; raise InvalidInput (and store nothing) on a mistake."""
+    profile = access.profile_for(session, actor=actor, patient_id=actor.id)
+    patient = session.get(User, profile.user_id)
     errors: dict[str, str] = {}
     if time_zone not in zone_choices():
         errors["time_zone"] = N_("Choose a time zone from the list.")

@@ -31,13 +31,12 @@ from app.models import (
     Intake,
     MorningCheckIn,
     PatientProfile,
-    Role,
     User,
 )
 from app.services import access, consent
 from app.services import intake as intake_service
 from app.services.cramps import LOGGED_COLUMNS, logged
-from app.services.errors import InvalidInput, NotAllowed
+from app.services.errors import InvalidInput
 from app.services.intake import answers_of
 from app.services.profiles import rhythm_of
 
@@ -200,7 +199,7 @@ def flags_for_patients(
     return _load(session, visible, now=now)
 
 
-def latest_visit(session: Session, *, patient_id: int) -> DoctorVisit | None:
+def _latest_visit(session: Session, *, patient_id: int) -> DoctorVisit | None:
     return session.exec(
         select(DoctorVisit)
         .where(DoctorVisit.patient_id == patient_id)
@@ -231,13 +230,15 @@ class Guidance:
         return [c for c in rules.Check if any(c in f.checks for f in self.flags)]
 
 
-def guidance_for(session: Session, *, patient: User, now: datetime) -> Guidance:
+def guidance_for(session: Session, *, actor: User, now: datetime) -> Guidance:
     """The patient's own flags, and whether the home screen shows the banner: it does
     while a flag holds, except for 30 days after "I have seen a doctor" unless a flag
-    arises that was not there then (rules.banner_due)."""
-    found = flags_for(session, actor=patient, patient_id=patient.id, now=now)
+    arises that was not there then (rules.banner_due). Only the patient asks: the
+    practitioner's page reads ``flags_for``."""
+    patient = access.patient_for(session, actor=actor, patient_id=actor.id)
+    found = flags_for(session, actor=actor, patient_id=patient.id, now=now)
     flags = [f.flag for f in found.flags]
-    visit = latest_visit(session, patient_id=patient.id)
+    visit = _latest_visit(session, patient_id=patient.id)
     return Guidance(
         flags=flags,
         show_banner=rules.banner_due(
@@ -252,11 +253,12 @@ def guidance_for(session: Session, *, patient: User, now: datetime) -> Guidance:
     )
 
 
-def seen_doctor(session: Session, *, patient: User, now: datetime) -> DoctorVisit:
+def seen_doctor(session: Session, *, actor: User, now: datetime) -> DoctorVisit:
     """The patient says they have seen a doctor: the banner rests for 30 days, unless a
     new flag arises. Needs consent (it is a health record)."""
+    patient = access.patient_for(session, actor=actor, patient_id=actor.id)
     consent.require_consent(session, patient_id=patient.id)
-    found = flags_for(session, actor=patient, patient_id=patient.id, now=now)
+    found = flags_for(session, actor=actor, patient_id=patient.id, now=now)
     visit = DoctorVisit(
         patient_id=patient.id, flags=[f.flag.id.value for f in found.flags], said_at=now
     )
@@ -277,8 +279,7 @@ def review_flag(
     characters). The review records the evidence it saw, so new evidence reopens the
     flag. Only the patient's practitioners may; a flag that does not hold now is
     refused (InvalidInput), as is a patient they do not care for (NotFound)."""
-    if actor.role is not Role.PRACTITIONER:
-        raise NotAllowed(actor.role)
+    access.patient_in_care(session, actor=actor, patient_id=patient_id)
     found = flags_for(session, actor=actor, patient_id=patient_id, now=now)
     status = found.get(flag_id) if flag_id in {f.value for f in FlagId} else None
     note = note.strip()

@@ -6,6 +6,10 @@ two app instances): before a push goes out, a ReminderDelivery row for
 exactly one sender claim it. A push the service refused for a passing reason
 releases the claim, so the next run (within LATE_LIMIT) tries again; a device the
 push service reports gone (404/410) is removed with its deliveries.
+
+The patient's own calls (subscribe, unsubscribe, device_count, snooze) take the
+acting user and go through ``access.patient_for``. The sender works on every
+patient from cron with no one signed in, so its internal helpers take patient ids.
 """
 
 from __future__ import annotations
@@ -105,7 +109,7 @@ def subscribe(
     row.user_agent = user_agent[:200]
     row.last_seen_at = now
     session.add(row)
-    settings = reminders_settings.settings_of(session, patient_id=patient.id)
+    settings = reminders_settings.settings_of(session, actor=actor)
     settings.enabled = True
     session.add(settings)
     session.commit()
@@ -114,9 +118,10 @@ def subscribe(
 
 def unsubscribe(session: Session, *, actor: User, endpoint: str) -> None:
     """Forget this device (the patient turned reminders off on it)."""
+    patient = access.patient_for(session, actor=actor, patient_id=actor.id)
     row = session.exec(
         select(PushSubscription).where(
-            PushSubscription.endpoint == endpoint, PushSubscription.patient_id == actor.id
+            PushSubscription.endpoint == endpoint, PushSubscription.patient_id == patient.id
         )
     ).first()
     if row is not None:
@@ -125,18 +130,21 @@ def unsubscribe(session: Session, *, actor: User, endpoint: str) -> None:
 
 
 def device_count(session: Session, *, actor: User) -> int:
+    """How many of the patient's devices get reminders."""
+    patient = access.patient_for(session, actor=actor, patient_id=actor.id)
     return len(
         session.exec(
-            select(PushSubscription.id).where(PushSubscription.patient_id == actor.id)
+            select(PushSubscription.id).where(PushSubscription.patient_id == patient.id)
         ).all()
     )
 
 
 def snooze(session: Session, *, actor: User, endpoint: str, keys: list[str], now: datetime) -> int:
     """ "In 10 minutes": send these reminders again to this device in ten minutes."""
+    patient = access.patient_for(session, actor=actor, patient_id=actor.id)
     row = session.exec(
         select(PushSubscription).where(
-            PushSubscription.endpoint == endpoint, PushSubscription.patient_id == actor.id
+            PushSubscription.endpoint == endpoint, PushSubscription.patient_id == patient.id
         )
     ).first()
     if row is None:
@@ -156,7 +164,7 @@ def snooze(session: Session, *, actor: User, endpoint: str, keys: list[str], now
             session.add(
                 ReminderDelivery(
                     subscription_id=row.id,
-                    patient_id=actor.id,
+                    patient_id=patient.id,
                     reminder_key=snoozed_key,
                     due_at=now + SNOOZE,
                     claimed_at=now,

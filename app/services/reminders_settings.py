@@ -2,6 +2,12 @@
 
 A patient who never opened the settings has no row: reminders off, every routine,
 quiet while asleep, three water reminders a day.
+
+The public functions take the acting user and go through ``access.patient_for``
+(only the patient reads or changes their own). ``prefs_of`` takes a patient id:
+it is for other services only (the reminder sender, which runs for every patient
+from cron with no one signed in, and the calendar feed, reached by its token), never
+for a route.
 """
 
 from __future__ import annotations
@@ -21,11 +27,17 @@ from app.services.errors import InvalidInput
 REMINDABLE = tuple(spec.key.value for spec in CATALOGUE.values() if spec.tracked)
 
 
-def settings_of(session: Session, *, patient_id: int) -> ReminderSettings:
+def _row(session: Session, *, patient_id: int) -> ReminderSettings:
     row = session.exec(
         select(ReminderSettings).where(ReminderSettings.patient_id == patient_id)
     ).first()
     return row or ReminderSettings(patient_id=patient_id)
+
+
+def settings_of(session: Session, *, actor: User) -> ReminderSettings:
+    """The patient's own reminder settings (defaults, unsaved, when there is no row)."""
+    patient = access.patient_for(session, actor=actor, patient_id=actor.id)
+    return _row(session, patient_id=patient.id)
 
 
 def muted_of(row: ReminderSettings) -> frozenset[str]:
@@ -34,7 +46,7 @@ def muted_of(row: ReminderSettings) -> frozenset[str]:
 
 def prefs_of(session: Session, *, patient_id: int) -> ReminderPrefs:
     """The settings as the reminder rules take them (app.domain.reminders)."""
-    row = settings_of(session, patient_id=patient_id)
+    row = _row(session, patient_id=patient_id)
     quiet = (row.quiet_start, row.quiet_end) if row.quiet_start and row.quiet_end else None
     return ReminderPrefs(muted=muted_of(row), quiet=quiet, water_per_day=row.water_per_day)
 
@@ -62,7 +74,7 @@ def save_settings(
         errors["water_per_day"] = N_("Choose between 0 and 12 water reminders a day.")
     if errors:
         raise InvalidInput(errors)
-    row = settings_of(session, patient_id=patient.id)
+    row = _row(session, patient_id=patient.id)
     row.muted_routines = ",".join(sorted(set(REMINDABLE) - routines))
     row.quiet_start, row.quiet_end = quiet_start, quiet_end
     row.water_per_day = water_per_day
@@ -72,8 +84,7 @@ def save_settings(
 
 
 def set_enabled(session: Session, *, actor: User, enabled: bool) -> ReminderSettings:
-    patient = access.patient_for(session, actor=actor, patient_id=actor.id)
-    row = settings_of(session, patient_id=patient.id)
+    row = settings_of(session, actor=actor)
     row.enabled = enabled
     session.add(row)
     session.commit()

@@ -21,10 +21,10 @@ from sqlalchemy import Column, Table, delete, or_, select, update
 from sqlmodel import Session, SQLModel
 
 from app.i18n import N_
-from app.models import AuditAction, AuditEvent, LoginAttempt, Role, User
+from app.models import AuditAction, AuditEvent, LoginAttempt, User
 from app.services import access, audit
 from app.services.access import Purpose
-from app.services.errors import InvalidInput, NotAllowed
+from app.services.errors import InvalidInput
 from app.services.exports import neutralise
 
 # Columns that are secrets, not personal data: never in an export.
@@ -151,7 +151,7 @@ def export_zip(
 
 
 def delete_account(
-    session: Session, *, patient: User, password_ok: bool, confirmed: bool, now: datetime
+    session: Session, *, actor: User, password_ok: bool, confirmed: bool, now: datetime
 ) -> None:
     """Erase the patient's account: every row of every table that names them (their
     diary, plan, intake, consent record, sessions, care links, notes about them) and
@@ -160,8 +160,7 @@ def delete_account(
 
     Needs the box ticked and the password typed again (a borrowed phone must not be
     enough to erase someone's history)."""
-    if patient.role is not Role.PATIENT:
-        raise NotAllowed(patient.role)
+    patient = access.patient_for(session, actor=actor, patient_id=actor.id)
     errors = {}
     if not confirmed:
         errors["confirm"] = N_("Please tick the box to confirm.")

@@ -105,7 +105,7 @@ def unconsented(request, session, passwords, client, clock):
         patient = factories.make_patient(session, passwords, consented=False)
     else:
         patient = factories.make_patient(session, passwords)
-        consent.withdraw_consent(session, patient=patient, now=clock())
+        consent.withdraw_consent(session, actor=patient, now=clock())
     session.commit()
     sign_in(client, patient)
     return patient

@@ -36,7 +36,7 @@ def full_history(session, patient, practitioner):
     red_flags.review_flag(
         session, actor=practitioner, patient_id=patient.id, flag_id="spreading", note="ok", now=NOW
     )
-    red_flags.seen_doctor(session, patient=patient, now=NOW)
+    red_flags.seen_doctor(session, actor=patient, now=NOW)
     notes.add_note(
         session,
         actor=practitioner,

@@ -338,8 +338,7 @@ def save(session, patient, **changes):
     values.update(changes)
     preferences.save_settings(
         session,
-        patient=patient,
-        profile=accounts.profile_of(session, patient=patient),
+        actor=patient,
         now=NOW,
         **values,
     )

@@ -28,7 +28,7 @@ def apply_theme(
 ) -> None:  # fmt: skip
     """Night mode for every patient page (base.html reads ``request.state.theme``),
     and whether the first-run welcome is still to be offered (home.html)."""
-    current = app_settings.app_settings_of(session, patient=patient)
+    current = app_settings.app_settings_of(session, actor=patient)
     request.state.theme = app_settings.theme_for_settings(current, profile=profile, now=now)
     request.state.welcome_pending = not current.welcome_done
 
@@ -41,7 +41,7 @@ def _calendar_urls(request: Request, feed) -> dict | None:
 
 
 def _reminder_values(session, patient) -> dict:
-    row = reminders_settings.settings_of(session, patient_id=patient.id)
+    row = reminders_settings.settings_of(session, actor=patient)
     muted = reminders_settings.muted_of(row)
     return {
         "routines": [r for r in reminders_settings.REMINDABLE if r not in muted],
@@ -52,8 +52,8 @@ def _reminder_values(session, patient) -> dict:
 
 
 def _page(request, session, patient, *, values=None, errors=None, saved=None):
-    current = app_settings.app_settings_of(session, patient=patient)
-    reminder_row = reminders_settings.settings_of(session, patient_id=patient.id)
+    current = app_settings.app_settings_of(session, actor=patient)
+    reminder_row = reminders_settings.settings_of(session, actor=patient)
     context = {
         "reminders_on": reminder_row.enabled,
         "devices": reminders.device_count(session, actor=patient),
@@ -91,7 +91,7 @@ def save_night_mode(
 ):
     mode = str(form.get("night_mode", ""))
     try:
-        app_settings.set_night_mode(session, patient=patient, mode=mode)
+        app_settings.set_night_mode(session, actor=patient, mode=mode)
     except InvalidInput as invalid:
         return _page(request, session, patient, values={"night_mode": mode}, errors=invalid.errors)
     # A full page load: the new theme changes the whole page.
@@ -129,7 +129,7 @@ def save_reminders(
             errors = invalid.errors
         else:
             return _back(request, "reminders")
-    current = app_settings.app_settings_of(session, patient=patient)
+    current = app_settings.app_settings_of(session, actor=patient)
     values = {
         "night_mode": current.night_mode,
         **result.values,
@@ -152,5 +152,5 @@ def show_welcome(request: Request, step: Annotated[int, Query(ge=1, le=3)] = 1):
 
 @router.post("/welcome", name="pwa.finish_welcome")
 def finish_welcome(request: Request, session: SessionDep, patient: CurrentPatient):
-    app_settings.finish_welcome(session, patient=patient)
+    app_settings.finish_welcome(session, actor=patient)
     return RedirectResponse(request.url_for("patient.home").path, status_code=303)

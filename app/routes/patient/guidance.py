@@ -44,12 +44,12 @@ LABELS = {
 def show_guidance(
     request: Request, session: SessionDep, patient: CurrentPatient, now: NowDep, seen: bool = False
 ):
-    guidance = red_flags.guidance_for(session, patient=patient, now=now)
+    guidance = red_flags.guidance_for(session, actor=patient, now=now)
     context = {"guidance": guidance, "labels": LABELS, "seen": seen}
     return render(request, "patient/guidance.html", context)
 
 
 @router.post("/guidance/seen-doctor", name="guidance.seen_doctor")
 def say_seen_doctor(request: Request, session: SessionDep, patient: CurrentPatient, now: NowDep):
-    red_flags.seen_doctor(session, patient=patient, now=now)
+    red_flags.seen_doctor(session, actor=patient, now=now)
     return RedirectResponse(request.url_for("guidance.page").path + "?seen=1", status_code=303)

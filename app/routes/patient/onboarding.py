@@ -17,7 +17,7 @@ from app.db import SessionDep
 from app.deps import CurrentPatient, CurrentProfile, NowDep
 from app.domain import intake as questions
 from app.i18n import N_, Message
-from app.services import accounts, consent, intake
+from app.services import access, consent, intake
 from app.services.errors import InvalidInput
 from app.templating import locale_of, render
 
@@ -26,7 +26,7 @@ router = APIRouter()
 
 def local_zone(session, patient) -> ZoneInfo:
     """The patient's zone, so that "you agreed on …" shows their own clock."""
-    return ZoneInfo(accounts.profile_of(session, patient=patient).time_zone)
+    return ZoneInfo(access.profile_for(session, actor=patient, patient_id=patient.id).time_zone)
 
 
 CONSENT_PAGE = "patient/onboarding/consent.html"
@@ -48,7 +48,7 @@ OPTIONS = {
 
 def _consent_context(request, session, patient) -> dict:
     return {
-        "state": consent.state_of(session, patient_id=patient.id),
+        "state": consent.state_of(session, actor=patient),
         "zone": local_zone(session, patient),
         "errors": {},
         # Sent here by the gate: say why, so a skipped step is not a mystery.
@@ -72,7 +72,7 @@ def give_consent(
     try:
         consent.give_consent(
             session,
-            patient=patient,
+            actor=patient,
             agreed=form.get("agree") == "yes",
             locale=locale_of(request),
             now=now,
@@ -80,17 +80,13 @@ def give_consent(
     except InvalidInput as invalid:
         context = _consent_context(request, session, patient)
         return forms.rerender(request, CONSENT_PAGE, context, values={}, errors=invalid.errors)
-    target = (
-        "patient.home"
-        if intake.has_answered(session, patient_id=patient.id)
-        else "onboarding.intake"
-    )
+    target = "patient.home" if intake.has_answered(session, actor=patient) else "onboarding.intake"
     return RedirectResponse(request.url_for(target).path, status_code=303)
 
 
 @router.post("/consent/withdraw", name="onboarding.withdraw_consent")
 def withdraw_consent(request: Request, session: SessionDep, patient: CurrentPatient, now: NowDep):
-    consent.withdraw_consent(session, patient=patient, now=now)
+    consent.withdraw_consent(session, actor=patient, now=now)
     return RedirectResponse(request.url_for("onboarding.consent").path, status_code=303)
 
 
@@ -118,10 +114,10 @@ def show_intake(
     profile: CurrentProfile,
     saved: bool = False,
 ):
-    if not consent.has_consented(session, patient_id=patient.id):
+    if not consent.has_consented(session, actor=patient):
         target = request.url_for("onboarding.consent").path + "?required=1"
         return RedirectResponse(target, status_code=303)
-    row = intake.intake_row(session, patient_id=patient.id)
+    row = intake.own_intake(session, actor=patient)
     values = intake.form_values(row, profile)
     return _intake_page(request, values=values, errors={}, first_time=row is None, saved=saved)
 
@@ -131,14 +127,13 @@ def save_intake(
     request: Request,
     session: SessionDep,
     patient: CurrentPatient,
-    profile: CurrentProfile,
     now: NowDep,
     form: forms.FormDataDep,
 ):
     raw = {key: form.getlist(key) if key in LISTS else form.get(key) for key in form}
-    first_time = not intake.has_answered(session, patient_id=patient.id)
+    first_time = not intake.has_answered(session, actor=patient)
     try:
-        intake.save_intake(session, patient=patient, profile=profile, raw=raw, now=now)
+        intake.save_intake(session, actor=patient, raw=raw, now=now)
     except consent.ConsentRequired:
         session.rollback()
         errors = {"__all__": Message(N_("Nothing was saved: please agree to the consent first."))}

@@ -23,7 +23,7 @@ router = APIRouter()
 @router.get("/my-data", name="rights.page")
 def show_rights(request: Request, session: SessionDep, patient: CurrentPatient):
     context = {
-        "state": consent.state_of(session, patient_id=patient.id),
+        "state": consent.state_of(session, actor=patient),
         "zone": local_zone(session, patient),
     }
     return render(request, "patient/onboarding/rights.html", context)
@@ -63,7 +63,7 @@ def delete_account(
     try:
         rights.delete_account(
             session,
-            patient=patient,
+            actor=patient,
             confirmed=confirmed,
             password_ok=passwords.verify(patient.password_hash, password),
             now=now,

@@ -10,7 +10,7 @@ from pydantic import BaseModel
 
 from app import forms
 from app.db import SessionDep
-from app.deps import CurrentPatient, CurrentProfile, NowDep
+from app.deps import CurrentPatient, NowDep
 from app.services import preferences, zones
 from app.services.errors import InvalidInput
 from app.templating import locale_of, render
@@ -47,10 +47,8 @@ def _page(request, current, values, errors, *, saved=False):
     return render(request, "patient/settings.html", context, block="settings_form")
 
 
-def _current(request, session, patient, profile, now):
-    return preferences.settings_of(
-        session, patient=patient, profile=profile, now=now, locale=locale_of(request)
-    )
+def _current(request, session, patient, now):
+    return preferences.settings_of(session, actor=patient, now=now, locale=locale_of(request))
 
 
 @router.get("/settings", name="patient.settings")
@@ -58,11 +56,10 @@ def show_settings(
     request: Request,
     session: SessionDep,
     patient: CurrentPatient,
-    profile: CurrentProfile,
     now: NowDep,
     saved: bool = False,
 ):
-    current = _current(request, session, patient, profile, now)
+    current = _current(request, session, patient, now)
     values = {
         "bedtime": current.bedtime.strftime("%H:%M"),
         "wake_time": current.wake_time.strftime("%H:%M"),
@@ -78,7 +75,6 @@ def save_settings(
     request: Request,
     session: SessionDep,
     patient: CurrentPatient,
-    profile: CurrentProfile,
     now: NowDep,
     form: forms.FormDataDep,
 ):
@@ -89,8 +85,7 @@ def save_settings(
         try:
             preferences.save_settings(
                 session,
-                patient=patient,
-                profile=profile,
+                actor=patient,
                 bedtime=data.bedtime,
                 wake_time=data.wake_time,
                 time_zone=data.time_zone,
@@ -106,5 +101,5 @@ def save_settings(
             target = request.url_for("patient.settings").path + "?saved=1"
             return RedirectResponse(target, status_code=303)
     values = {**result.values, "optional": result.values.get("optional") or []}
-    current = _current(request, session, patient, profile, now)
+    current = _current(request, session, patient, now)
     return _page(request, current, values, errors)

@@ -51,15 +51,15 @@ def _home(request, session, patient, profile, now, *, errors=None, error_item=No
         "error_item": error_item,
         "new_id": uuid.uuid4,
         # Issue 11: what is due in the next half hour, at the top.
-        "due_soon": due_soon.due_soon_for(session, patient_id=patient.id, profile=profile, now=now),
+        "due_soon": due_soon.due_soon_for(session, actor=patient, patient_id=patient.id, now=now),
         # The diary's "Cramp now" button and morning check-in (issue 4).
         "diary_home": diary_service.home_cards(
             session, actor=patient, patient_id=patient.id, now=now
         ),
         # The goal and next visit the practitioner set (issue 9).
-        "course": course.course_of(session, patient_id=patient.id),
+        "course": course.course_of(session, actor=patient, patient_id=patient.id),
         # A calm "see a doctor" banner while a red flag holds (issue 10).
-        "guidance": red_flags.guidance_for(session, patient=patient, now=now),
+        "guidance": red_flags.guidance_for(session, actor=patient, now=now),
     }
     if errors:
         # A one-tap button has nothing typed to put back.
