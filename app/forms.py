@@ -4,6 +4,12 @@ Handlers validate with a Pydantic model through :func:`validate`, which never
 raises: it returns the parsed model or field errors, together with the raw
 values to put back into the form. Every handler answers a mistake the same way,
 through :func:`rerender`.
+
+A NUL character (which PostgreSQL cannot store in text) is such a mistake too:
+:func:`read_form` takes it out of what was typed and remembers the fields it was
+in, and :func:`validate` reports them, so the form comes back with the message and
+everything else the person typed. A handler that reads such a field raw
+(``form.get``) gets ``TextHasNul`` instead: a bare 422, and nothing is stored.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from typing import Annotated, Any, Generic, TypeVar
 from fastapi import Depends, Request
 from pydantic import BaseModel, BeforeValidator, ValidationError
 from starlette.datastructures import FormData as StarletteFormData
+from starlette.exceptions import HTTPException
 from starlette.responses import HTMLResponse
 
 from app.i18n import N_, Message
@@ -44,13 +51,81 @@ _MESSAGES = {
     "uuid_parsing": N_("This form has expired; please try again."),
 }
 _FALLBACK = N_("Check this field.")
+NUL_MESSAGE = N_("Text cannot contain the NUL character (U+0000). Please remove it and try again.")
 
 
-async def read_form(request: Request) -> StarletteFormData:
-    return await request.form()
+class TextHasNul(HTTPException):
+    """A handler read a field holding a NUL raw: refused (422) before anything is stored."""
+
+    def __init__(self) -> None:
+        super().__init__(422)
 
 
-FormDataDep = Annotated[StarletteFormData, Depends(read_form)]
+class Form(StarletteFormData):
+    """The posted form with NUL characters taken out; ``nul_fields`` names the fields
+    that held one. Reading one of those raw raises TextHasNul; :func:`values_of` and
+    :func:`validate` read them cleaned and report the mistake."""
+
+    def __init__(self, items: list[tuple[str, Any]], nul_fields: frozenset[str]) -> None:
+        super().__init__(items)
+        self.nul_fields = nul_fields
+
+    def _check(self, key: Any) -> None:
+        if key in self.nul_fields:
+            raise TextHasNul
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        self._check(key)
+        return super().get(key, default)
+
+    def getlist(self, key: Any) -> list[Any]:
+        self._check(key)
+        return super().getlist(key)
+
+    def __getitem__(self, key: Any) -> Any:
+        self._check(key)
+        return super().__getitem__(key)
+
+
+def _without_nul(value: Any) -> tuple[Any, bool]:
+    if isinstance(value, str) and "\x00" in value:
+        return value.replace("\x00", ""), True
+    return value, False
+
+
+async def read_form(request: Request) -> Form:
+    items, nul_fields = [], set()
+    for key, value in (await request.form()).multi_items():
+        key, bad_key = _without_nul(key)
+        value, bad_value = _without_nul(value)
+        if bad_key or bad_value:
+            nul_fields.add(key)
+        items.append((key, value))
+    return Form(items, frozenset(nul_fields))
+
+
+FormDataDep = Annotated[Form, Depends(read_form)]
+
+
+def nul_errors(form: StarletteFormData) -> dict[str, Message]:
+    """A message for each field that held a NUL character (see :class:`Form`)."""
+    return {name: Message(NUL_MESSAGE) for name in sorted(getattr(form, "nul_fields", ()))}
+
+
+def values_of(
+    form: StarletteFormData, *, lists: tuple[str, ...] = (), skip: tuple[str, ...] = ()
+) -> dict[str, object]:
+    """What was typed, field by field (``lists`` are multi-valued), NUL taken out."""
+    values: dict[str, object] = {key: [] for key in lists}
+    for key, value in form.multi_items():
+        if key in skip:
+            continue
+        if key in lists:
+            if isinstance(value, str):
+                values[key].append(value)
+        else:  # the last one wins, as with FormData.get
+            values[key] = value if isinstance(value, str) else ""
+    return values
 
 
 @dataclass
@@ -89,13 +164,9 @@ def validate(
     model: type[M], form: StarletteFormData, *, lists: tuple[str, ...] = ()
 ) -> FormResult[M]:
     """Parse form fields into ``model``; ``lists`` names multi-valued fields."""
-    values: dict[str, object] = {}
-    for key in form:
-        if key in lists:
-            values[key] = [v for v in form.getlist(key) if isinstance(v, str)]
-        else:
-            value = form.get(key)
-            values[key] = value if isinstance(value, str) else ""
+    values = values_of(form, lists=tuple(key for key in lists if key in form))
+    if errors := nul_errors(form):
+        return FormResult(values=values, errors=errors)
     try:
         data = model.model_validate(values)
     except ValidationError as error:

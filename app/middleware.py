@@ -192,7 +192,8 @@ class LimitBody:
 
 
 NUL_MESSAGE = N_("Text cannot contain the NUL character (U+0000). Please remove it and try again.")
-_TEXT_BODIES = (b"application/x-www-form-urlencoded", b"application/json", b"multipart/form-data")
+_FORM_BODIES = (b"application/x-www-form-urlencoded", b"multipart/form-data")
+_TEXT_BODIES = (*_FORM_BODIES, b"application/json")
 
 
 class RejectNul:
@@ -202,6 +203,10 @@ class RejectNul:
 
     The body is read here (LimitBody, further out, bounds it) and replayed to the app.
     Tsuranai takes no file uploads, so a NUL anywhere in a multipart body is in text.
+
+    An HTML form (outside ``/api/``) passes through: ``app.forms.read_form`` takes the
+    NUL out and the handler shows the form again with the message and what was typed
+    (a handler reading such a field raw gets a bare 422 instead, see app.forms).
     """
 
     def __init__(self, app) -> None:
@@ -215,7 +220,8 @@ class RejectNul:
         content_type = dict(scope.get("headers") or []).get(b"content-type", b"")
         media_type = content_type.split(b";", 1)[0].strip().lower()
         is_json = media_type == b"application/json" or media_type.endswith(b"+json")
-        if not fields and (is_json or media_type in _TEXT_BODIES):
+        html_form = media_type in _FORM_BODIES and not scope["path"].startswith("/api/")
+        if not fields and not html_form and (is_json or media_type in _TEXT_BODIES):
             body = await _read_body(receive)
             fields = _nul_fields_in_body(body, media_type, is_json=is_json)
             receive = _replay(body, receive)

@@ -70,6 +70,7 @@ def answer(
     except ValueError:
         evening = None
         errors.setdefault("answer", Message(N_("This form has expired; please try again.")))
+    errors.update(forms.nul_errors(form))
     if not errors:
         try:
             answer_checkin(

@@ -42,16 +42,7 @@ LOCAL_INPUT = "%Y-%m-%dT%H:%M"  # <input type="datetime-local">
 
 def form_values(form: FormData) -> dict[str, object]:
     """What was typed, to read and to put back into the form on a mistake."""
-    values: dict[str, object] = {key: [] for key in MULTI_VALUED}
-    for key in form:
-        if key == CSRF_FIELD:
-            continue
-        if key in MULTI_VALUED:
-            values[key] = [v for v in form.getlist(key) if isinstance(v, str)]
-        else:
-            value = form.get(key)
-            values[key] = value if isinstance(value, str) else ""
-    return values
+    return forms.values_of(form, lists=MULTI_VALUED, skip=(CSRF_FIELD,))
 
 
 def cramp_values(cramp: CrampEvent) -> dict[str, object]:
@@ -125,6 +116,7 @@ def log_cramp(
         str(values.get("when") or "now"), str(values.get("at") or ""), now=now, zone=zone
     )
     errors = field_messages(problems + ([when_problem] if when_problem else []))
+    errors.update(forms.nul_errors(form))
     if not errors:
         try:
             result = cramp_service.log_cramp(
@@ -208,6 +200,7 @@ def update_cramp(
     occurred_at = rules.parse_local_datetime(str(values.get("at") or ""), zone)
     if occurred_at is None:
         errors.setdefault("at", Message(N_("Please enter a date and time.")))
+    errors.update(forms.nul_errors(form))
     if not errors:
         try:
             cramp = cramp_service.update_cramp(
