@@ -10,6 +10,7 @@ routines; reading goes through the access rule (app.services.access).
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import func
@@ -74,6 +75,28 @@ def completion_fingerprint(item_id: int, day: date, values: dict[str, int | None
     return entries.fingerprint({"plan_item_id": item_id, "day": day.isoformat(), **given})
 
 
+def _stored_match(
+    session: Session, *, patient_id: int, item_id: int, day: date, values: dict[str, int | None]
+) -> Callable[[Completion], bool]:
+    """Whether a request names what a completion without a fingerprint stores (one
+    recorded before migration 0008): the same routine and day, and every value the
+    request gives equal to the stored one (a one-tap request gives none)."""
+
+    def same(entry: Completion) -> bool:
+        row = plan_service.item_of(session, patient_id=patient_id, item_id=item_id)
+        return (
+            row is not None
+            and row.routine == entry.routine
+            and entry.day == day
+            and all(
+                values.get(k) is None or values.get(k) == getattr(entry, k)
+                for k in ("sets", "minutes", "reps")
+            )
+        )
+
+    return same
+
+
 def _item(session: Session, *, patient_id: int, item_id: int) -> PlanItem:
     row = plan_service.item_of(session, patient_id=patient_id, item_id=item_id)
     if row is None:
@@ -114,6 +137,9 @@ def record_completion(
         patient_id=patient.id,
         client_id=client_id,
         fingerprint=print_,
+        same_as_stored=_stored_match(
+            session, patient_id=patient.id, item_id=item_id, day=day, values=values
+        ),
     )
     if repeat is not None:
         return Saved(repeat, created=False)

@@ -100,6 +100,7 @@ def repeat_of(
     patient_id: int,
     client_id: uuid.UUID,
     fingerprint: str,
+    same_as_stored: Callable[[E], bool] | None = None,
 ) -> E | None:
     """The stored entry when this is a repeat, None when the UUID is new.
 
@@ -107,12 +108,20 @@ def repeat_of(
     already used with another body. Call it before any other check, so that a
     repeat answers the same whatever has changed since (the day it was recorded
     may no longer be open for new entries).
+
+    An entry stored before its kind kept fingerprints (completions before migration
+    0008) has an empty one; ``same_as_stored`` then judges the request against the
+    entry's stored fields, so the retry of an old entry is still a repeat.
     """
     if is_deleted(session, kind=kind, patient_id=patient_id, client_id=client_id):
         raise EntryGone(client_id)
     entry = stored(session, model, patient_id=patient_id, client_id=client_id)
     if entry is None:
         return None
+    if not entry.created_fingerprint and same_as_stored is not None:
+        if not same_as_stored(entry):
+            raise ClientIdConflict(client_id)
+        return entry
     if entry.created_fingerprint != fingerprint:
         raise ClientIdConflict(client_id)
     return entry

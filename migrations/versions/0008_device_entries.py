@@ -41,8 +41,8 @@ def upgrade() -> None:
             "patient_id", "kind", "client_id", name="uq_deletedentry_patient_kind_client"
         ),
     )
-    # Completions recorded before this revision have no fingerprint: a retry of one
-    # of them answers 409 rather than guessing what its body was.
+    # Completions recorded before this revision have no fingerprint: a retry of one of
+    # them is judged by its stored fields instead (completions.record_completion).
     with op.batch_alter_table("completion", schema=None) as batch_op:
         batch_op.add_column(
             sa.Column(
