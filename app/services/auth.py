@@ -1,4 +1,9 @@
-"""Signing in and out: throttled password checks and revocable device sessions."""
+"""Signing in and out: throttled password checks and revocable device sessions.
+
+No patient's record is read here: ``change_password`` and ``sign_out_everywhere``
+take the ``user`` the session cookie names and act on that account only, whatever
+its role, so there is no patient id to check against ``access``.
+"""
 
 from __future__ import annotations
 
