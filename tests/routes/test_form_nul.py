@@ -8,7 +8,7 @@ import uuid
 
 from sqlmodel import select
 
-from app.models import CrampEvent, PracticeNote, User
+from app.models import CrampEvent, Intake, PracticeNote, User
 from app.services.accounts import link_care
 from tests import factories
 from tests.conftest import form, html, sign_in
@@ -65,3 +65,26 @@ def test_a_handler_reading_a_nul_field_raw_refuses_it(patient_client, session, p
     assert response.status_code == 422
     session.expire_all()
     assert session.get(User, patient.id).locale != "en"
+
+
+def test_nul_in_the_questionnaire_keeps_every_answer(client, session, passwords):
+    patient = factories.make_patient(session, passwords, answered_intake=False)
+    sign_in(client, patient)
+    response = client.post(
+        "/patient/intake",
+        data=form(
+            client,
+            **factories.QUIET_INTAKE,
+            bedtime="22:15",
+            wake_time="06:05",
+            history_other="痛風\x00",
+        ),
+        headers={"Accept-Language": "ja"},
+    )
+    assert response.status_code == 422
+    page = html(response)
+    assert "使えません" in page.select_one("#error-history_other").get_text()
+    assert page.select_one("input[name=history_other]")["value"] == "痛風"
+    assert page.select_one("input[name=situations][value=asleep]").has_attr("checked")
+    assert page.select_one("#field-bedtime")["value"] == "22:15"
+    assert session.exec(select(Intake)).all() == []

@@ -130,9 +130,11 @@ def save_intake(
     now: NowDep,
     form: forms.FormDataDep,
 ):
-    raw = {key: form.getlist(key) if key in LISTS else form.get(key) for key in form}
+    raw = forms.values_of(form, lists=LISTS)
     first_time = not intake.has_answered(session, actor=patient)
     try:
+        if nul := forms.nul_errors(form):
+            raise InvalidInput(nul)
         intake.save_intake(session, actor=patient, raw=raw, now=now)
     except consent.ConsentRequired:
         session.rollback()

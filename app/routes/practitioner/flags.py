@@ -71,9 +71,12 @@ def review_flag(
     patient_id: EntityId,
     form: forms.FormDataDep,
 ):
-    flag_id = str(form.get("flag") or "")
-    note = str(form.get("note") or "")
+    typed = forms.values_of(form)
+    flag_id = str(typed.get("flag") or "")
+    note = str(typed.get("note") or "")
     try:
+        if nul := forms.nul_errors(form):
+            raise InvalidInput(nul)
         red_flags.review_flag(
             session, actor=practitioner, patient_id=patient_id, flag_id=flag_id, note=note, now=now
         )
