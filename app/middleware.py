@@ -15,7 +15,7 @@ from starlette.requests import Request
 from app import errors, i18n
 from app.clock import request_day
 from app.config import Settings
-from app.i18n import N_
+from app.forms import NUL_MESSAGE
 from app.security import LOCALE_COOKIE, csrf_protect
 from app.templating import locale_of
 
@@ -191,7 +191,6 @@ class LimitBody:
             await answer_error(scope, send, 413)
 
 
-NUL_MESSAGE = N_("Text cannot contain the NUL character (U+0000). Please remove it and try again.")
 _FORM_BODIES = (b"application/x-www-form-urlencoded", b"multipart/form-data")
 _TEXT_BODIES = (*_FORM_BODIES, b"application/json")
 
