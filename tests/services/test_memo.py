@@ -9,11 +9,11 @@ from tests import factories
 
 def test_consent_read_again_after_it_is_withdrawn_in_the_same_transaction(session, passwords):
     patient = factories.make_patient(session, passwords)
-    assert consent.has_consented(session, patient_id=patient.id)
-    consent.withdraw_consent(session, patient=patient, now=factories.NOW)
-    assert not consent.has_consented(session, patient_id=patient.id)
-    consent.give_consent(session, patient=patient, agreed=True, locale="ja", now=factories.NOW)
-    assert consent.has_consented(session, patient_id=patient.id)
+    assert consent.has_consented(session, actor=patient)
+    consent.withdraw_consent(session, actor=patient, now=factories.NOW)
+    assert not consent.has_consented(session, actor=patient)
+    consent.give_consent(session, actor=patient, agreed=True, locale="ja", now=factories.NOW)
+    assert consent.has_consented(session, actor=patient)
 
 
 def test_a_rolled_back_change_is_not_remembered(session, passwords):
@@ -22,6 +22,6 @@ def test_a_rolled_back_change_is_not_remembered(session, passwords):
     record = consent.latest(session, patient_id=patient.id)
     record.withdrawn_at = factories.NOW
     session.flush()
-    assert not consent.has_consented(session, patient_id=patient.id)
+    assert not consent.has_consented(session, actor=patient)
     session.rollback()
-    assert consent.has_consented(session, patient_id=patient.id)
+    assert consent.has_consented(session, actor=patient)
