@@ -22,6 +22,10 @@ _MEMO = "tsuranai.memo"
 
 def remembered(session: Session, key: Hashable, load: Callable[[], T]) -> T:
     """``load()``, or what it answered earlier in this transaction for ``key``."""
+    if session.new or session.dirty or session.deleted:
+        # A change not yet flushed would be missing from a remembered answer. Loading
+        # afresh flushes it (autoflush), which forgets everything remembered anyway.
+        return load()
     memo = session.info.setdefault(_MEMO, {})
     if key not in memo:
         memo[key] = load()

@@ -27,6 +27,7 @@ from app.domain.schedule import (
     day_at,
 )
 from app.models import PatientProfile, PlanItem, User
+from app.services import memo
 from app.services.profiles import rhythm_of
 
 
@@ -114,13 +115,21 @@ def start_plan(session: Session, *, patient: User, profile: PatientProfile) -> N
 
 
 def plan_versions(session: Session, *, patient_id: int) -> list[PlannedRoutine]:
-    """Every version of every routine in the patient's plan."""
-    rows = session.exec(
-        select(PlanItem)
-        .where(PlanItem.patient_id == patient_id)
-        .order_by(PlanItem.routine, PlanItem.effective_from)
-    )
-    return [to_domain(row) for row in rows if row.routine in CATALOGUE]
+    """Every version of every routine in the patient's plan.
+
+    The home screen asks for it twice (tonight's list, what is due soon); a copy of
+    the list is handed out so no caller can change what the next one gets.
+    """
+
+    def load() -> list[PlannedRoutine]:
+        rows = session.exec(
+            select(PlanItem)
+            .where(PlanItem.patient_id == patient_id)
+            .order_by(PlanItem.routine, PlanItem.effective_from)
+        )
+        return [to_domain(row) for row in rows if row.routine in CATALOGUE]
+
+    return list(memo.remembered(session, ("plan_versions", patient_id), load))
 
 
 def item_of(session: Session, *, patient_id: int, item_id: int) -> PlanItem | None:
