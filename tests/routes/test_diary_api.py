@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import event
 from sqlmodel import select
 
 from app.models import CrampEvent, MorningCheckIn
@@ -222,3 +223,18 @@ def test_openapi_describes_the_diary_api(client):
     props = schema["components"]["schemas"]["CrampIn"]["properties"]
     assert props["severity"]["anyOf"][0]["maximum"] == 10
     assert not any(p.startswith("/patient/diary") for p in schema["paths"])
+
+
+def test_logging_a_cramp_reads_the_profile_once(api, app):
+    statements: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    event.listen(app.state.engine, "before_cursor_execute", count)
+    try:
+        assert api.post("/api/v1/cramps", json=CRAMP).status_code == 201
+    finally:
+        event.remove(app.state.engine, "before_cursor_execute", count)
+    profile_reads = [s for s in statements if s.lstrip().startswith("SELECT patientprofile.")]
+    assert len(profile_reads) == 1

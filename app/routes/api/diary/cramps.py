@@ -138,6 +138,8 @@ def _details(values: dict[str, Any]) -> rules.CrampDetails:
 def create(session, *, actor: User, body: CrampIn, now: datetime) -> tuple[int, CrampOut]:
     """Record a cramp: the one rule for device entries decides 201, 200, 409 or 410."""
     details = _details(body.model_dump(exclude={"client_id", "occurred_at"}))
+    # Read before the commit: after it, the remembered profile is forgotten (memo).
+    profile = _profile(session, actor)
     result = cramp_service.log_cramp(
         session,
         actor=actor,
@@ -146,7 +148,7 @@ def create(session, *, actor: User, body: CrampIn, now: datetime) -> tuple[int, 
         details=details,
         now=now,
     )
-    return entries.saved(result, lambda c: cramp_out(c, _profile(session, actor)))
+    return entries.saved(result, lambda c: cramp_out(c, profile))
 
 
 def change(
