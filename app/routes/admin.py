@@ -15,18 +15,13 @@ from app import forms
 from app.db import SessionDep
 from app.deps import CurrentAdmin, NowDep, PasswordsDep, require_role
 from app.models import AuditAction, Role
+from app.routes import links
 from app.routes.params import EntityId, LocalDate
-from app.routes.practitioner.invites import show_link
 from app.services import audit, clinic_admin, invites
 from app.services.errors import InvalidInput
 from app.templating import render
 
 router = APIRouter(prefix="/admin", dependencies=[Depends(require_role(Role.ADMIN))])
-
-
-class PractitionerForm(BaseModel):
-    name: str = ""
-    email: str = ""
 
 
 class AuditQuery(BaseModel):
@@ -73,23 +68,24 @@ def create_practitioner(
     now: NowDep,
     form: forms.FormDataDep,
 ):
-    parsed = forms.validate(PractitionerForm, form)
-    try:
-        issued = clinic_admin.create_practitioner(
-            session,
-            actor=admin,
-            passwords=passwords,
-            name=parsed.data.name if parsed.ok else "",
-            email=parsed.data.email if parsed.ok else "",
-            now=now,
-        )
-    except InvalidInput as invalid:
-        session.rollback()
-        errors = {k: v for k, v in invalid.errors.items() if k != "password"}
-        return forms.rerender(
-            request, PEOPLE, _context(session, admin), values=parsed.values, errors=errors
-        )
-    return show_link(request, issued, route="invites.reset", kind="setup")
+    return links.issue_for_person(
+        request,
+        session,
+        form,
+        issue=lambda name, email: clinic_admin.create_practitioner(
+            session, actor=admin, passwords=passwords, name=name, email=email, now=now
+        ),
+        route="invites.reset",
+        kind="setup",
+        # The account gets a placeholder password; its message is not the admin's to fix.
+        mistakes=lambda values, errors: forms.rerender(
+            request,
+            PEOPLE,
+            _context(session, admin),
+            values=values,
+            errors={k: v for k, v in errors.items() if k != "password"},
+        ),
+    )
 
 
 @router.post("/patients/{patient_id}/practitioners", name="admin.set_practitioners")
@@ -153,7 +149,7 @@ def issue_reset_link(
     request: Request, session: SessionDep, admin: CurrentAdmin, now: NowDep, user_id: EntityId
 ):
     issued = invites.issue_reset(session, actor=admin, user_id=user_id, now=now)
-    return show_link(request, issued, route="invites.reset", kind="reset")
+    return links.show_link(request, issued, route="invites.reset", kind="reset")
 
 
 @router.get("/audit", name="admin.audit")
