@@ -12,6 +12,7 @@ from fastapi import FastAPI
 
 from app import errors
 from app.clock import SystemClock
+from app.compression import CompressResponses
 from app.config import Environment, Settings, get_settings
 from app.db import ConnectionGate, make_engine
 from app.middleware import (
@@ -107,5 +108,13 @@ def create_app(
     app.add_middleware(RequestDay)
     app.add_middleware(GuessLocale, default=settings.default_locale)
     app.add_middleware(SecurityHeaders, hsts=settings.secure_cookies)
+    # Pages that show the calendar address (a lasting secret) stay uncompressed: BREACH.
+    app.add_middleware(
+        CompressResponses,
+        uncompressed_paths=frozenset(
+            app.url_path_for(name)
+            for name in ("pwa.settings", "pwa.save_night_mode", "pwa.save_reminders")
+        ),
+    )
     logging.getLogger("tsuranai").setLevel(logging.INFO)
     return app

@@ -10,6 +10,7 @@ from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
 from asgi_csrf import asgi_csrf
 
+from app import csrf_masking
 from app.config import Settings
 
 SESSION_COOKIE = "tsuranai_session"
@@ -83,10 +84,12 @@ def csrf_protect(app, settings: Settings, on_failure, on_malformed):
     """Wrap an ASGI app with double-submit CSRF protection (asgi-csrf).
 
     Forms carry the token in a hidden field, htmx in a header set once on <body>.
-    Sign-in is protected even without cookies, against login CSRF.
+    Sign-in is protected even without cookies, against login CSRF. Pages carry the
+    token masked afresh in every response (app.csrf_masking: BREACH), unmasked here
+    before asgi-csrf compares it with the cookie.
     """
     protected = asgi_csrf(
-        _restore_headers(app),
+        _masking(_restore_headers(app)),
         signing_secret=settings.resolved_secret_key(),
         cookie_name=CSRF_COOKIE,
         http_header=CSRF_HEADER,
@@ -96,21 +99,30 @@ def csrf_protect(app, settings: Settings, on_failure, on_malformed):
     )
 
     async def guarded(scope, receive, send):
+        if scope["type"] != "http":
+            await protected(scope, receive, send)
+            return
         # asgi-csrf trusts a multipart header to carry a boundary; without one it
         # would crash. Such a request is malformed whoever sent it.
-        if scope["type"] == "http":
-            content_type = dict(scope.get("headers") or []).get(b"content-type", b"")
-            if content_type.startswith(b"multipart/form-data") and b"boundary=" not in (
-                content_type
-            ):
-                await on_malformed(scope, send)
-                return
-            scope = _hide_bearer_from_cookie_sessions(scope)
+        original = scope.get("headers") or []
+        content_type = dict(original).get(b"content-type", b"")
+        if content_type.startswith(b"multipart/form-data") and b"boundary=" not in content_type:
+            await on_malformed(scope, send)
+            return
         try:
-            await protected(scope, receive, send)
+            checked, receive = await csrf_masking.headers_for_check(
+                _hide_bearer_from_cookie_sessions(scope),
+                receive,
+                header=CSRF_HEADER.encode(),
+                field=CSRF_FIELD,
+                cookie=CSRF_COOKIE,
+            )
         except UnicodeDecodeError:
             # A form body that is not UTF-8 cannot carry a valid token.
             await on_malformed(scope, send)
+            return
+        # asgi-csrf sees the headers to check; the app gets the ones sent.
+        await protected({**scope, "headers": checked, _ORIGINAL_HEADERS: original}, receive, send)
 
     return guarded
 
@@ -127,11 +139,14 @@ def _hide_bearer_from_cookie_sessions(scope):
     names = {name.lower() for name, _ in headers}
     if b"cookie" not in names or b"authorization" not in names:
         return scope
-    return {
-        **scope,
-        "headers": [(n, v) for n, v in headers if n.lower() != b"authorization"],
-        _ORIGINAL_HEADERS: headers,
-    }
+    return {**scope, "headers": [(n, v) for n, v in headers if n.lower() != b"authorization"]}
+
+
+def _masking(app):
+    async def masking(scope, receive, send):
+        await app(csrf_masking.masking_getter(scope), receive, send)
+
+    return masking
 
 
 def _restore_headers(app):

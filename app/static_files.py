@@ -5,9 +5,8 @@ Pages link every asset as ``/static/x.css?v=<content hash>`` (templating.static)
 an asset at such a URL never changes: it is cached as immutable and a repeat visit
 fetches only the page. Any other URL (an old hash, none at all) is revalidated with
 its ETag. Text assets go out gzip-compressed when the browser accepts it, compressed
-once per file version and kept in memory. Pages themselves are not compressed here:
-they carry the CSRF token next to reflected input, the mix that BREACH reads through
-compression.
+once per file version and kept in memory. Pages are compressed by app/compression.py,
+which leaves these alone (they already say Content-Encoding).
 """
 
 from __future__ import annotations

@@ -18,7 +18,6 @@ every missed target (with ``--strict``, exits 1 on one).
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import os
 import shutil
@@ -179,13 +178,8 @@ def weigh(base: str, cookies: dict[str, str]) -> dict:
             weight = measure(browser, base, cookies)
         finally:
             browser.close()
-    # Pages go out uncompressed on purpose (app/static_files.py: BREACH); what gzip
-    # would save on this one, for whoever weighs that choice against the budget.
-    page = httpx2.get(base + "/patient/", cookies=cookies, timeout=30).content
-    saving = len(page) - len(gzip.compress(page, 6))
     return {
         "first_visit_bytes": weight.first.total,
-        "first_visit_bytes_if_page_were_gzipped": weight.first.total - saving,
         "first_visit_html_bytes": sum(
             f.bytes for f in weight.first.fetches if f.url == base + "/patient/"
         ),
@@ -226,8 +220,8 @@ def print_table(pages: dict, weight: dict) -> None:
         f"(page HTML {weight['first_visit_html_bytes'] / kb:.1f} KB; target < 60 KB)"
     )
     print(
-        "  (with the page itself gzipped, which app/static_files.py declines for BREACH: "
-        f"{weight['first_visit_bytes_if_page_were_gzipped'] / kb:.1f} KB)"
+        "  (pages gzipped, their CSRF token masked per response against BREACH: "
+        "app/compression.py, app/csrf_masking.py)"
     )
     print(
         f"service worker install:   {weight['worker_install_bytes'] / kb:6.1f} KB "

@@ -11,6 +11,7 @@ from fastapi.responses import RedirectResponse
 from pydantic import BaseModel
 
 from app import forms
+from app.compression import keep_uncompressed
 from app.db import SessionDep
 from app.deps import CurrentPatient, CurrentProfile, NowDep
 from app.services import app_settings, calendar_feed, reminders, reminders_settings
@@ -61,15 +62,18 @@ def _page(request, session, patient, *, values=None, errors=None, saved=None):
         "saved": saved,
         "calendar": _calendar_urls(request, calendar_feed.feed_of(session, actor=patient)),
     }
+    # The calendar address is a lasting secret: no compression, against BREACH.
     if errors:
-        return forms.rerender(
-            request, PAGE, context, values=values or {}, errors=errors, block="app_settings"
+        return keep_uncompressed(
+            forms.rerender(
+                request, PAGE, context, values=values or {}, errors=errors, block="app_settings"
+            )
         )
     context.update(
         values={"night_mode": current.night_mode, **_reminder_values(session, patient)},
         errors={},
     )
-    return render(request, PAGE, context, block="app_settings")
+    return keep_uncompressed(render(request, PAGE, context, block="app_settings"))
 
 
 def _back(request: Request, saved: str) -> RedirectResponse:
