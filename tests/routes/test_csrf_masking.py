@@ -136,6 +136,11 @@ def test_the_cookie_token_itself_is_still_accepted(patient_client, echo):
     # As Django does: it is the cookie's own value, which no page shows.
     response = patient_client.post("/test-echo", data={CSRF_FIELD: csrf_token(patient_client)})
     assert response.status_code == 200
+    # In a multipart form too (asgi-csrf's own multipart parsing used to answer 500).
+    multipart = patient_client.post(
+        "/test-echo", data={CSRF_FIELD: csrf_token(patient_client)}, files={"f": ("a", b"x")}
+    )
+    assert multipart.status_code == 200
 
 
 TOKEN_CHARS = string.ascii_letters + string.digits + "-_."
