@@ -8,6 +8,7 @@ kept, so a test can compare what the server acknowledged (201) with what it stor
 from __future__ import annotations
 
 import asyncio
+import math
 import threading
 import time
 import uuid
@@ -26,6 +27,8 @@ from app.security import CSRF_COOKIE, CSRF_FIELD, CSRF_HEADER
 from tests import factories
 
 TIMEOUT_S = 60  # one answer; a loaded machine is slow, a stopped server never answers
+# A phone that waited GIVE_UP_S for a free connection and never sent its cramp.
+GAVE_UP = "gave up before sending"
 
 
 @dataclass
@@ -37,12 +40,31 @@ class Tally:
     sent: dict[uuid.UUID, dict] = field(default_factory=dict)
     bodies: list[str] = field(default_factory=list)  # of every answer that was not a 201
     sign_in_s: float = 0.0  # how long the patients took to sign in, all together
+    # The open-loop load (patients_logging): seconds from each cramp's planned moment to
+    # its answer (waiting for a free connection included), how long the load lasted
+    # until the last answer, what was offered, and the generator's own CPU time.
+    latencies_s: list[float] = field(default_factory=list)
+    load_s: float = 0.0
+    offered_per_s: float = 0.0
+    generator_cpu_s: float = 0.0
 
     @property
     def server_errors(self) -> int:
+        """5xx answers, and requests sent that got no answer (a dropped connection, a
+        read timeout). Requests never sent (GAVE_UP) are not the server's errors."""
         return sum(
-            n for status, n in self.answers.items() if not isinstance(status, int) or status >= 500
+            n
+            for status, n in self.answers.items()
+            if status != GAVE_UP and (not isinstance(status, int) or status >= 500)
         )
+
+    @property
+    def gave_up(self) -> int:
+        return self.answers[GAVE_UP]
+
+    @property
+    def answered(self) -> int:
+        return sum(n for status, n in self.answers.items() if isinstance(status, int))
 
 
 def cramp_body(n: int) -> dict:
@@ -59,9 +81,10 @@ def cramp_body(n: int) -> dict:
 
 
 async def sign_in(client: httpx2.AsyncClient, user: User) -> None:
-    await client.get("/login")
+    await client.get("/login", timeout=TIMEOUT_S)
     response = await client.post(
         "/login",
+        timeout=TIMEOUT_S,
         data={
             CSRF_FIELD: client.cookies[CSRF_COOKIE],
             "email": user.email,
@@ -73,8 +96,11 @@ async def sign_in(client: httpx2.AsyncClient, user: User) -> None:
         raise RuntimeError(f"sign-in failed: {response.status_code} {response.text[:300]}")
 
 
-async def log_cramp(client: httpx2.AsyncClient, tally: Tally, n: int) -> bool:
-    """Log cramp number n; False when no answer came (the connection failed)."""
+async def log_cramp(
+    client: httpx2.AsyncClient, tally: Tally, n: int, *, scheduled: float | None = None
+) -> bool:
+    """Log cramp number n; False when no answer came (the connection failed). With
+    ``scheduled`` (the event loop's time it was due), its latency is kept."""
     body = cramp_body(n)
     key = uuid.UUID(body["client_id"])
     tally.sent[key] = body
@@ -82,9 +108,14 @@ async def log_cramp(client: httpx2.AsyncClient, tally: Tally, n: int) -> bool:
         response = await client.post(
             "/api/v1/cramps", json=body, headers={CSRF_HEADER: client.cookies[CSRF_COOKIE]}
         )
+    except httpx2.PoolTimeout:
+        tally.answers[GAVE_UP] += 1
+        return False
     except httpx2.HTTPError as error:
         tally.answers[type(error).__name__] += 1
         return False
+    if scheduled is not None:
+        tally.latencies_s.append(asyncio.get_running_loop().time() - scheduled)
     tally.answers[response.status_code] += 1
     if response.status_code == 201:
         tally.acknowledged[key] = body
@@ -93,36 +124,62 @@ async def log_cramp(client: httpx2.AsyncClient, tally: Tally, n: int) -> bool:
     return True
 
 
-def client_for(base_url: str) -> httpx2.AsyncClient:
-    return httpx2.AsyncClient(base_url=base_url, timeout=TIMEOUT_S)
+# The open-loop load: how many requests may be on the wire at once (the HTTP client's
+# pool, shared by every simulated phone), and how long a request may wait for a slot
+# before its phone gives up (its outbox would send it again later). A request that was
+# sent waits up to TIMEOUT_S for its answer.
+CONNECTIONS = 64
+GIVE_UP_S = 10.0
+
+
+def load_timeout() -> httpx2.Timeout:
+    return httpx2.Timeout(TIMEOUT_S, pool=GIVE_UP_S)
 
 
 async def _patients_logging(
     base_urls: list[str], patients: list[User], *, seconds: float, tally: Tally
 ) -> None:
-    """Each patient logs once a second (a late answer delays only that patient's next
-    cramp) for ``seconds``, spread over the servers in turn."""
-    clients = [client_for(base_urls[i % len(base_urls)]) for i in range(len(patients))]
+    """Open loop: each patient logs a cramp once a second on its own schedule, whether
+    or not its earlier cramps have been answered, for ``seconds``; patients are spread
+    over the servers in turn and their first cramps over the first second. What is on
+    the wire at once is bounded by one connection pool per server (CONNECTIONS)."""
+    loop = asyncio.get_running_loop()
+    transports = {
+        url: httpx2.AsyncHTTPTransport(
+            limits=httpx2.Limits(max_connections=CONNECTIONS, max_keepalive_connections=CONNECTIONS)
+        )
+        for url in dict.fromkeys(base_urls)
+    }
+    clients = [
+        httpx2.AsyncClient(base_url=url, transport=transports[url], timeout=load_timeout())
+        for url in (base_urls[i % len(base_urls)] for i in range(len(patients)))
+    ]
     try:
         began = time.monotonic()
         await asyncio.gather(*(sign_in(c, p) for c, p in zip(clients, patients, strict=True)))
-        start = time.monotonic()
-        tally.sign_in_s = start - began
+        tally.sign_in_s = time.monotonic() - began
+        sending: list[asyncio.Task] = []
+        start = loop.time()
+        cpu_before = time.thread_time()  # this thread is the whole generator
 
         async def patient(index: int, client: httpx2.AsyncClient) -> None:
+            offset = index / len(patients)
             tick = 0
-            # Spread the first cramps over the first second, as real phones would be.
-            await asyncio.sleep(index / len(patients))
-            while time.monotonic() - start < seconds:
-                await log_cramp(client, tally, index * 1_000_000 + tick)
+            while offset + tick < seconds:
+                at = start + offset + tick
+                await asyncio.sleep(max(0.0, at - loop.time()))
+                n = index * 1_000_000 + tick
+                sending.append(asyncio.create_task(log_cramp(client, tally, n, scheduled=at)))
                 tick += 1
-                pause = start + index / len(patients) + tick - time.monotonic()
-                if pause > 0:
-                    await asyncio.sleep(pause)
 
         await asyncio.gather(*(patient(i, c) for i, c in enumerate(clients)))
+        await asyncio.gather(*sending)
+        tally.load_s = loop.time() - start
+        tally.offered_per_s = len(sending) / seconds
+        tally.generator_cpu_s = time.thread_time() - cpu_before
     finally:
-        await asyncio.gather(*(c.aclose() for c in clients))
+        for transport in transports.values():
+            await transport.aclose()
 
 
 def run_async(coroutine):
@@ -136,6 +193,14 @@ def patients_logging(base_urls: list[str], patients: list[User], *, seconds: flo
     tally = Tally()
     run_async(_patients_logging(base_urls, patients, seconds=seconds, tally=tally))
     return tally
+
+
+def percentile(values: list[float], p: float) -> float:
+    """The p-th percentile (nearest rank) of values; 0 for none."""
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, math.ceil(p / 100 * len(ordered)) - 1))]
 
 
 def stored_cramps(session: Session) -> dict[uuid.UUID, CrampEvent]:

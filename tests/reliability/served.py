@@ -131,6 +131,20 @@ class Server:
         except subprocess.TimeoutExpired:
             self.kill()
 
+    def cpu_seconds(self) -> float:
+        """CPU time (user and system) used so far by the server's processes: the
+        supervisor and its workers, all in the process group it was started in."""
+        ticks = 0
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue  # gone meanwhile
+            # After the command's name: state, ppid, pgrp, ..., utime (12th), stime (13th).
+            if int(fields[2]) == self.process.pid:
+                ticks += int(fields[11]) + int(fields[12])
+        return ticks / os.sysconf("SC_CLK_TCK")
+
     def problems(self) -> list[str]:
         """Lines of its log that say something went wrong."""
         words = ("Traceback", "ERROR", "database is locked", "Exception")

@@ -1,8 +1,11 @@
 """Real server processes under real load, on SQLite and on PostgreSQL.
 
 - Two app processes on one database: what a clinic that outgrows one process runs.
-- 200 patients logging a cramp once a second against 2 uvicorn workers: no server
-  errors, no "database is locked", and every acknowledged cramp stored, nothing else.
+- 200 patients logging a cramp once a second against 2 uvicorn workers, open loop
+  (tests/reliability/patients.py): no server errors, no "database is locked", and
+  every acknowledged cramp stored, nothing else. It prints the offered and achieved
+  rates, latency percentiles and the CPU time a cramp costs the server and the load
+  generator, which share the machine's cores.
 
 ``make test`` runs the load for LOAD_SECONDS (5 s); ``make proof`` runs the issue's
 full 30 s (``TSURANAI_LOAD_SECONDS=30``). Figures print with ``-s``.
@@ -27,10 +30,14 @@ from app.security import CSRF_COOKIE, CSRF_HEADER, Passwords
 from tests import factories
 from tests.conftest import settings_for
 from tests.reliability.patients import (
+    CONNECTIONS,
+    GAVE_UP,
+    Tally,
     cramp_body,
     cramp_count,
     differences,
     patients_logging,
+    percentile,
     stored_cramps,
 )
 from tests.reliability.served import Server
@@ -38,6 +45,10 @@ from tests.reliability.test_concurrency import signed_in_cookies
 
 PATIENTS = 200
 LOAD_SECONDS = float(os.environ.get("TSURANAI_LOAD_SECONDS", "5"))
+# With TSURANAI_LOAD_STRICT=1 (`make proof`) the load test also fails when the
+# machine did not keep up with the offered rate; `make test` checks correctness only
+# (a shared 2-core machine may not serve 200 cramps a second) and prints the figures.
+STRICT = os.environ.get("TSURANAI_LOAD_STRICT") == "1"
 NIGHT = {"start": date(2026, 11, 1).isoformat(), "end": date(2026, 11, 30).isoformat()}
 
 
@@ -111,26 +122,60 @@ def test_two_app_processes_serve_one_database(database_url, servers):
     assert second.problems() == []
 
 
+def load_report(tally: Tally, *, backend: str, server_cpu_s: float) -> str:
+    answered = tally.answered
+    achieved = len(tally.acknowledged) / tally.load_s if tally.load_s else 0.0
+    ms = [1000 * s for s in tally.latencies_s]
+    per_request = 1000 * server_cpu_s / answered if answered else 0.0
+    generator = 1000 * tally.generator_cpu_s / max(1, answered + tally.gave_up)
+    # Two cores for both sides: what they could serve if nothing else ran.
+    ceiling = 2000 / (per_request + generator) if per_request + generator else 0.0
+    lines = [
+        f"load {backend}: {PATIENTS} patients, one cramp a second each for {LOAD_SECONDS:g} s "
+        f"(open loop), 2 workers, at most {CONNECTIONS} requests on the wire",
+        f"  offered {tally.offered_per_s:.0f}/s, acknowledged {achieved:.0f}/s "
+        f"({len(tally.acknowledged)} in {tally.load_s:.1f} s), gave up before sending "
+        f"{tally.gave_up}, answers {dict(tally.answers)}",
+        f"  latency from the planned moment: p50 {percentile(ms, 50):.0f} ms, "
+        f"p90 {percentile(ms, 90):.0f} ms, p99 {percentile(ms, 99):.0f} ms, "
+        f"max {max(ms, default=0):.0f} ms",
+        f"  CPU per cramp: server {per_request:.1f} ms (both workers), load generator "
+        f"{generator:.1f} ms: 2 cores serve at most ~{ceiling:.0f}/s "
+        f"(load average {os.getloadavg()[0]:.1f} from everything on the machine)",
+    ]
+    if achieved < 0.95 * tally.offered_per_s or tally.gave_up:
+        lines.append(
+            f"  SHORT of the target: {achieved:.0f}/s acknowledged of {tally.offered_per_s:.0f}/s"
+            " offered"
+        )
+    return "\n".join(lines)
+
+
 def test_200_patients_logging_every_second_against_2_workers(database_url, db_backend, servers):
     started = time.monotonic()
     server = servers(database_url, workers=2)
     patients = make_patients(database_url, PATIENTS)
     ready = time.monotonic()
 
+    cpu_before = server.cpu_seconds()
     tally = patients_logging([server.url], patients, seconds=LOAD_SECONDS)
+    server_cpu_s = server.cpu_seconds() - cpu_before
 
     acknowledged = len(tally.acknowledged)
     with reading(database_url) as db:
         stored = stored_cramps(db)
         count = cramp_count(db)
     print(
-        f"\nload {db_backend}: {PATIENTS} patients x {LOAD_SECONDS:g} s, 2 workers: "
-        f"{sum(tally.answers.values())} requests, {acknowledged} acknowledged, "
-        f"{len(stored)} stored, answers {dict(tally.answers)}; set-up {ready - started:.1f} s, "
+        "\n"
+        + load_report(tally, backend=db_backend, server_cpu_s=server_cpu_s)
+        + f"\n  stored {len(stored)}; set-up {ready - started:.1f} s, "
         f"sign-in {tally.sign_in_s:.1f} s"
     )
-    assert tally.server_errors == 0, tally.bodies[:5]
-    assert set(tally.answers) == {201}, (tally.answers, tally.bodies[:5])
+    assert tally.server_errors == 0, (tally.answers, tally.bodies[:5])
+    assert {status for status in tally.answers if status != GAVE_UP} == {201}, (
+        tally.answers,
+        tally.bodies[:5],
+    )
     assert not [b for b in tally.bodies if "locked" in b]
     assert server.problems() == []
     assert count == acknowledged
@@ -138,3 +183,7 @@ def test_200_patients_logging_every_second_against_2_workers(database_url, db_ba
     assert [differences(stored[k], body) for k, body in tally.acknowledged.items()] == [
         [] for _ in tally.acknowledged
     ]
+    if STRICT:
+        # `make proof`: the issue's rate, not only its correctness.
+        assert tally.gave_up == 0
+        assert acknowledged >= 0.95 * tally.offered_per_s * LOAD_SECONDS
