@@ -14,14 +14,14 @@ import dataclasses
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from app.domain.adherence import counts
 from app.domain.catalogue import Routine
 from app.domain.nights import last_night, night_of, sleep_window_utc
-from app.domain.rhythm import Rhythm
+from app.domain.rhythm import SLEEP_WINDOW_MARGIN, Rhythm, local_datetime, night_bounds
 from app.domain.schedule import Cadence, PlannedRoutine, week_of
 
 # Needs attention when adherence over the last 7 days is this many points below the
@@ -189,6 +189,19 @@ def window_adherence(
         _window(segs, days, max(start, joined), end) if max(start, joined) <= end else None
         for start, end in windows
     ]
+
+
+def steady_until(now: datetime, rhythm: Rhythm) -> datetime:
+    """The first moment after ``now`` (UTC) at which the dates a caseload row is judged
+    on move: the patient's next midnight (today, the adherence windows, days silent) or
+    the next morning that ends a night (app.domain.nights.last_night: the nights
+    counted). Between the two, the row's figures change only with the diary."""
+    today = now.astimezone(rhythm.zone).date()
+    midnight = local_datetime(today + timedelta(days=1), time(0), rhythm.zone).astimezone(UTC)
+    following = last_night(now, rhythm) + timedelta(days=1)
+    if following > today:  # that night's morning cannot come before midnight
+        return midnight
+    return min(midnight, night_bounds(rhythm, following)[1] - SLEEP_WINDOW_MARGIN)
 
 
 class Trend(StrEnum):

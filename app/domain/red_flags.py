@@ -11,14 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 
 from app.domain.checkins import MorningAnswer
 from app.domain.cramps import LoggedCramp, Site, Situation
 from app.domain.intake import Condition, DailyLife, IntakeAnswers
 from app.domain.nights import night_of_cramp
-from app.domain.rhythm import Rhythm
+from app.domain.rhythm import Rhythm, local_datetime
 from app.messages import N_
 
 # Cramps on this many different days ...
@@ -287,6 +287,24 @@ RULES = (frequent, daytime, spreading, accompanied, history, daily_life)
 def red_flags(record: PatientRecord, *, now: datetime) -> list[RedFlag]:
     """Every flag that holds for the record at ``now``, in the order of RULES."""
     return [flag for rule in RULES if (flag := rule(record, now)) is not None]
+
+
+def steady_until(record: PatientRecord, *, now: datetime) -> datetime:
+    """The first moment after ``now`` (UTC) at which :func:`red_flags` may answer
+    otherwise for the same record, with no entry added or changed: the patient's next
+    midnight (the day windows move on), a cramp dated later than now coming due, or a
+    cramp leaving the RECENT_DAYS window. Until then a stored answer still holds."""
+    today = now.astimezone(record.rhythm.zone).date()
+    moments = [local_datetime(today + timedelta(days=1), time(0), record.rhythm.zone)]
+    for cramp in record.cramps:
+        occurred = cramp.occurred_at.astimezone(UTC)
+        if occurred > now:
+            moments.append(occurred)
+        # In the window while now - RECENT_DAYS <= occurred (the rules' _recent).
+        leaves = occurred + timedelta(days=RECENT_DAYS, microseconds=1)
+        if leaves > now:
+            moments.append(leaves)
+    return min(moments).astimezone(UTC)
 
 
 def banner_due(

@@ -11,6 +11,7 @@ from app.models.accounts import (
     User,
     UserSession,
 )
+from app.models.caseload import CaseloadDigest
 from app.models.clinic import (
     AuditAction,
     AuditEvent,

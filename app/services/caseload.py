@@ -1,73 +1,31 @@
 """The practitioner's caseload: a row of figures per patient they care for, from a
 fixed handful of queries however many patients there are.
 
-The database does the heavy counting (completions summed per patient day, last
-activity by index look-ups); Python adds the plan's versions and the nights, both
-small. Nothing is replayed from a patient's whole history.
+Each patient's figures are stored (app.models.caseload.CaseloadDigest) with the moment
+they stop holding by the clock and the version of the patient's records they were
+worked out from; a view reads them with the names in one query, works out afresh only
+the patients whose stored figures no longer hold (app.services.caseload_figures), and
+stores those. So a dashboard of hundreds of patients costs about one query and a
+table when nothing has changed, and never replays anyone's history.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass, field, fields
+from datetime import date, datetime
 from enum import StrEnum
-from functools import lru_cache
-from zoneinfo import ZoneInfo
 
-from sqlalchemy import case, func
-from sqlmodel import Session, select
+from sqlalchemy import delete, insert
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
 
 from app.domain import caseload as rules
-from app.domain.catalogue import CATALOGUE, Routine
-from app.domain.rhythm import Rhythm
-from app.domain.schedule import Cadence
-from app.models import (
-    AuditAction,
-    CareCourse,
-    Completion,
-    CrampEvent,
-    MorningCheckIn,
-    PatientProfile,
-    PlanItem,
-    User,
-)
+from app.models import AuditAction, CareCourse, CaseloadDigest, PatientProfile, User
 from app.services import access, audit
-from app.services import red_flags as red_flag_service
-from app.services.plan import rhythm_of
+from app.services.caseload_figures import ROUTINE_BITS, Figures, figures_for
 
-# A red-flag source answers, for the patients ``actor`` cares for, the flags each
-# one has now that still await a practitioner's review (message ids, for badges).
-RedFlagSource = Callable[..., Mapping[int, Sequence[str]]]
-
-
-def unreviewed_red_flags(session: Session, *, actor: User, now: datetime) -> dict[int, list[str]]:
-    """The red-flags service's flags awaiting review, per patient (a fixed number of
-    queries for the whole caseload)."""
-    found = red_flag_service.flags_for_patients(session, actor=actor, now=now)
-    return {
-        patient_id: [status.flag.title for status in flags.unreviewed]
-        for patient_id, flags in found.items()
-        if flags.unreviewed
-    }
-
-
-TRACKED = [key.value for key, spec in CATALOGUE.items() if spec.tracked]
-
-
-@lru_cache(maxsize=128)
-def weekdays_of(bits: int) -> frozenset[int]:
-    return frozenset(d for d in range(1, 8) if bits & (1 << (d - 1)))
-
-
-# One bit per routine but water (counted in glasses): at most one completion of each
-# per day, so their sum over a day's completions is the set of routines done.
-ROUTINE_BITS = {
-    key.value: 1 << index for index, key in enumerate(CATALOGUE) if key is not Routine.WATER
-}
-# Cramps are stored as instants; a night can start up to two dates before its cramp.
-NIGHT_PADDING = timedelta(days=3)
+__all__ = ["ROUTINE_BITS", "Caseload", "CaseloadQuery", "CaseloadRow", "SortKey", "caseload"]
 
 
 class SortKey(StrEnum):
@@ -80,34 +38,6 @@ class SortKey(StrEnum):
     UNRECORDED = "unrecorded"
     NEXT_VISIT = "next_visit"
     RED_FLAGS = "red_flags"
-
-
-@dataclass(frozen=True)
-class _Calendar:
-    """The dates a row needs, for one rhythm: today, the adherence windows through
-    yesterday, and the last 7 ended nights and the 7 before them."""
-
-    rhythm: Rhythm
-    today: date
-    windows: tuple[tuple[date, date], ...]
-    recent: tuple[date, ...]
-    before: tuple[date, ...]
-
-    @classmethod
-    def of(cls, rhythm: Rhythm, now: datetime, nights: rules.NightIndex) -> _Calendar:
-        today = now.astimezone(rhythm.zone).date()
-        yesterday = today - timedelta(days=1)
-        last = nights.last_night(now, rhythm)
-        return cls(
-            rhythm=rhythm,
-            today=today,
-            windows=(
-                (yesterday - timedelta(days=6), yesterday),
-                (yesterday - timedelta(days=29), yesterday),
-            ),
-            recent=tuple(last - timedelta(days=i) for i in range(7)),
-            before=tuple(last - timedelta(days=i) for i in range(7, 14)),
-        )
 
 
 @dataclass(frozen=True)
@@ -145,28 +75,46 @@ class Caseload:
     reasons: dict[rules.Attention, int] = field(default_factory=dict)
 
 
-def _percent(value: float | None) -> int | None:
-    return None if value is None else round(value * 100)
+_STORED = [f.name for f in fields(Figures) if f.name != "valid_until"]
 
 
-def _day_totals(session: Session, patient_ids, first: date, last: date):
-    """Per patient day with anything done: the routines done as bits (ROUTINE_BITS)
-    and the glasses of water. Read from the (patient, day, routine) index alone."""
-    water = Completion.routine == Routine.WATER.value
-    return session.exec(
-        select(
-            Completion.patient_id,
-            Completion.day,
-            func.sum(case(ROUTINE_BITS, value=Completion.routine, else_=0)),
-            func.sum(case((water, 1), else_=0)),
-        )
-        .where(
-            Completion.patient_id.in_(patient_ids),
-            Completion.day >= first,
-            Completion.day <= last,
-        )
-        .group_by(Completion.patient_id, Completion.day)
-    ).all()
+def _stored(digest: tuple, version: int, now: datetime) -> Figures | None:
+    """The stored figures if they still hold: worked out from the patient's current
+    records, and the clock has not passed the moment they stop holding."""
+    stored_version, computed_at, valid_until, *values = digest
+    if stored_version != version or computed_at is None:
+        return None
+    if not computed_at <= now < valid_until:
+        return None
+    figures = dict(zip(_STORED, values, strict=True))
+    figures["red_flags"] = tuple(figures["red_flags"])
+    figures["attention"] = tuple(rules.Attention(a) for a in figures["attention"])
+    return Figures(**figures, valid_until=valid_until)
+
+
+def _store(session: Session, fresh: dict[int, Figures], versions: dict[int, int], now) -> None:
+    """Keep the figures just worked out, with the record versions they were read at.
+    Two views filling the same rows at once (PostgreSQL) leave the first one's."""
+    rows = [
+        {
+            "patient_id": patient_id,
+            "version": versions[patient_id],
+            "computed_at": now,
+            "valid_until": figures.valid_until,
+            **{name: getattr(figures, name) for name in _STORED},
+            "red_flags": list(figures.red_flags),
+            "attention": [a.value for a in figures.attention],
+        }
+        for patient_id, figures in fresh.items()
+    ]
+    try:
+        with session.begin_nested():
+            session.execute(
+                delete(CaseloadDigest).where(col(CaseloadDigest.patient_id).in_(sorted(fresh)))
+            )
+            session.execute(insert(CaseloadDigest), rows)
+    except IntegrityError:
+        pass  # another view stored them first; they are worked out again when stale
 
 
 def caseload(
@@ -175,146 +123,71 @@ def caseload(
     actor: User,
     now: datetime,
     query: CaseloadQuery = CaseloadQuery(),
-    red_flags: RedFlagSource = unreviewed_red_flags,
 ) -> Caseload:
     """Every patient ``actor`` cares for, with the dashboard's figures; records the view.
 
     Adherence is judged through yesterday (today's evening may still be under way);
-    nights count up to the last night whose morning has come.
+    nights count up to the last night whose morning has come. Stored figures are used
+    while they hold; the others are worked out again and stored.
     """
     visible = access.visible_patient_ids(actor)
-    last_done = (
-        select(func.max(Completion.day)).where(Completion.patient_id == User.id)
-    ).scalar_subquery()
-    last_cramp = (
-        select(func.max(CrampEvent.occurred_at)).where(CrampEvent.patient_id == User.id)
-    ).scalar_subquery()
-    last_answer = (
-        select(func.max(MorningCheckIn.night_of)).where(MorningCheckIn.patient_id == User.id)
-    ).scalar_subquery()
+    digest = CaseloadDigest
+    # The versions are read before any diary row (figures_for), so figures stored
+    # with them can only be older than the diary, never newer: an older one is ignored.
     people = session.exec(
         select(
             User.id,
             User.name,
             PatientProfile,
+            PatientProfile.figures_version,
             CareCourse.next_visit,
-            last_done,
-            last_cramp,
-            last_answer,
+            digest.version,
+            digest.computed_at,
+            digest.valid_until,
+            *(getattr(digest, name) for name in _STORED),
         )
         .join(PatientProfile, PatientProfile.user_id == User.id)
         .outerjoin(CareCourse, CareCourse.patient_id == User.id)
-        .where(User.id.in_(visible))
+        .outerjoin(digest, digest.patient_id == User.id)
+        .where(col(User.id).in_(visible))
     ).all()
     total = len(people)
     needle = query.search.strip().casefold()
     if needle:
         people = [p for p in people if needle in p[1].casefold()]
-    versions: dict[int, list[rules.PlanVersion]] = defaultdict(list)
-    for patient_id, routine, since, enabled, cadence, weekdays, per_week, glasses in session.exec(
-        select(
-            PlanItem.patient_id,
-            PlanItem.routine,
-            PlanItem.effective_from,
-            PlanItem.enabled,
-            PlanItem.cadence,
-            PlanItem.weekdays,
-            PlanItem.per_week_min,
-            PlanItem.glasses,
-        ).where(PlanItem.patient_id.in_(visible), PlanItem.routine.in_(TRACKED))
-    ):
-        versions[patient_id].append(
-            rules.PlanVersion(
-                routine=routine,
-                effective_from=since,
-                counted=enabled,  # only tracked routines were read
-                cadence=Cadence(cadence),
-                weekdays=weekdays_of(weekdays),
-                per_week_min=per_week,
-                glasses=glasses,
-            )
-        )
-
-    utc_today = now.date()
-    first = utc_today - timedelta(days=32)
-    totals: dict[int, dict[date, rules.DayDone]] = defaultdict(dict)
-    for patient_id, day, mask, glasses in _day_totals(
-        session, visible, first, utc_today + timedelta(days=1)
-    ):
-        totals[patient_id][day] = (mask or 0, glasses or 0)
-    cramps: dict[int, list[tuple[datetime, str]]] = defaultdict(list)
-    for patient_id, occurred_at, zone in session.exec(
-        select(CrampEvent.patient_id, CrampEvent.occurred_at, CrampEvent.zone).where(
-            CrampEvent.patient_id.in_(visible),
-            CrampEvent.occurred_at >= now - timedelta(days=14) - NIGHT_PADDING,
-        )
-    ):
-        cramps[patient_id].append((occurred_at, zone))
-    answers: dict[int, dict[date, bool]] = defaultdict(dict)
-    for patient_id, evening, had_cramps in session.exec(
-        select(MorningCheckIn.patient_id, MorningCheckIn.night_of, MorningCheckIn.had_cramps)
-        .where(MorningCheckIn.patient_id.in_(visible))
-        .where(MorningCheckIn.night_of >= utc_today - timedelta(days=17))
-    ):
-        answers[patient_id][evening] = had_cramps
-    flags = red_flags(session, actor=actor, now=now)
-
-    nights = rules.NightIndex(utc_today - timedelta(days=18), utc_today + timedelta(days=1))
-    # Dates depend only on the patient's rhythm and zone: most patients share a few.
-    calendars: dict[tuple, _Calendar] = {}
+    figures: dict[int, Figures] = {}
+    stale: dict[int, PatientProfile] = {}
+    versions: dict[int, int] = {}
+    for patient_id, _name, profile, version, _visit, *stored in people:
+        found = _stored(tuple(stored), version, now)
+        if found is None:
+            stale[patient_id] = profile
+            versions[patient_id] = version
+        else:
+            figures[patient_id] = found
+    if stale:
+        fresh = figures_for(session, actor=actor, profiles=stale, now=now)
+        figures.update(fresh)
+        _store(session, fresh, versions, now)
     rows = []
-    for patient_id, name, profile, next_visit, done_day, cramp_at, answer_night in people:
-        key = (profile.bedtime, profile.wake_time, profile.time_zone)
-        cal = calendars.get(key)
-        if cal is None:
-            cal = calendars[key] = _Calendar.of(rhythm_of(profile), now, nights)
-        rhythm, today = cal.rhythm, cal.today
-        plan = versions.get(patient_id, [])
-        a7, a30 = rules.window_adherence(
-            plan, totals.get(patient_id, {}), windows=cal.windows, bits=ROUTINE_BITS
-        )
-        states: dict[date, bool] = dict(answers.get(patient_id, {}))
-        for occurred_at, zone in cramps.get(patient_id, []):
-            evening = nights.night(occurred_at, rhythm, ZoneInfo(zone))
-            if evening is not None:
-                states[evening] = True
-        cramp_7 = sum(1 for n in cal.recent if states.get(n))
-        cramp_before = sum(1 for n in cal.before if states.get(n))
-        activity = [
-            d
-            for d in (done_day, answer_night and answer_night + timedelta(days=1))
-            if d is not None
-        ]
-        if cramp_at is not None:
-            activity.append(cramp_at.astimezone(rhythm.zone).date())
-        last_activity = min(max(activity), today) if activity else None
-        joined = min((v.effective_from for v in plan), default=today)
-        patient_flags = tuple(flags.get(patient_id, ()))
-        # Nights without a record, counted back from the last one, since joining.
-        silent = next(
-            (i for i, n in enumerate(cal.recent) if n < joined or n in states), len(cal.recent)
-        )
+    for patient_id, name, _profile, _version, next_visit, *_stored_values in people:
+        f = figures[patient_id]
         rows.append(
             CaseloadRow(
                 patient_id=patient_id,
                 name=name,
-                last_activity=last_activity,
-                days_silent=(today - (last_activity or joined)).days,
-                silent_nights=silent,
-                adherence_7=_percent(a7),
-                adherence_30=_percent(a30),
-                cramp_nights_7=cramp_7,
-                cramp_nights_before=cramp_before,
-                trend=rules.trend(cramp_7, cramp_before),
-                unrecorded_7=sum(1 for n in cal.recent if n >= joined and n not in states),
+                last_activity=f.last_activity,
+                days_silent=f.days_silent,
+                silent_nights=f.silent_nights,
+                adherence_7=f.adherence_7,
+                adherence_30=f.adherence_30,
+                cramp_nights_7=f.cramp_nights_7,
+                cramp_nights_before=f.cramp_nights_before,
+                trend=rules.trend(f.cramp_nights_7, f.cramp_nights_before),
+                unrecorded_7=f.unrecorded_7,
                 next_visit=next_visit,
-                red_flags=patient_flags,
-                attention=rules.attention_reasons(
-                    red_flags=len(patient_flags),
-                    adherence_7=a7,
-                    adherence_30=a30,
-                    silent_nights=silent,
-                ),
+                red_flags=f.red_flags,
+                attention=f.attention,
             )
         )
     reasons: dict[rules.Attention, int] = defaultdict(int)

@@ -64,6 +64,8 @@ class PatientFlags:
     # What the rules read, for pages that cite it.
     intake: IntakeAnswers | None = None
     zone: ZoneInfo | None = None
+    # Until when these flags hold if nothing is recorded (rules.steady_until).
+    steady_until: datetime | None = None
 
     @property
     def unreviewed(self) -> list[FlagStatus]:
@@ -99,6 +101,7 @@ def _compute(
             [FlagStatus(f, reviews.get((pid, f.id.value))) for f in flags],
             intake=record.intake,
             zone=record.rhythm.zone,
+            steady_until=rules.steady_until(record, now=now),
         )
     return result
 

@@ -14,9 +14,11 @@ from app.demo import scale
 from app.domain import caseload as rules
 from app.domain.adherence import adherence
 from app.domain.catalogue import Routine, default_plan
+from app.domain.cramps import Site
+from app.domain.red_flags import FLAG_TITLES, FlagId
 from app.domain.schedule import Frequency
 from app.models import AuditAction, AuditEvent, User
-from app.services import caseload, plan
+from app.services import caseload, plan, red_flags
 from app.services.accounts import link_care
 from app.services.habits import done_counts
 from tests.conftest import html, sign_in
@@ -204,22 +206,24 @@ def test_the_table_is_its_own_htmx_fragment(app, session, passwords, client):
     assert "HX-Request" in response.headers["vary"]  # (and Accept-Encoding: gzip)
 
 
-def test_red_flags_from_the_hook_show_as_badges_and_need_attention(
+def test_a_red_flag_shows_as_a_badge_until_a_practitioner_reviews_it(
     session, practitioner, patient, clock
 ):
     link_care(session, practitioner_id=practitioner.id, patient_id=patient.id, now=NOW)
+    add_cramp(session, patient, tokyo(2026, 11, 22, 3), sites={Site.CALF}, severity=5)
+    attention = caseload.CaseloadQuery(attention_only=True)
 
-    def flags(_session, *, actor, now):
-        assert actor == practitioner
-        assert now == clock()
-        return {patient.id: ["Spreading beyond the toes"]}
-
-    view = caseload.caseload(
+    view = caseload.caseload(session, actor=practitioner, now=clock(), query=attention)
+    assert [row.red_flags for row in view.rows] == [(FLAG_TITLES[FlagId.SPREADING],)]
+    assert rules.Attention.RED_FLAG in view.rows[0].attention
+    # The review is a change to the patient's records: the stored row gives way.
+    red_flags.review_flag(
         session,
         actor=practitioner,
+        patient_id=patient.id,
+        flag_id=FlagId.SPREADING.value,
+        note="",
         now=clock(),
-        query=caseload.CaseloadQuery(attention_only=True),
-        red_flags=flags,
     )
-    assert [row.red_flags for row in view.rows] == [("Spreading beyond the toes",)]
-    assert rules.Attention.RED_FLAG in view.rows[0].attention
+    view = caseload.caseload(session, actor=practitioner, now=clock())
+    assert [row.red_flags for row in view.rows] == [()]
