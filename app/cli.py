@@ -191,9 +191,19 @@ def demo(
     if_empty: bool = typer.Option(
         False, "--if-empty", help="Do nothing when the database already has accounts."
     ),
+    patients: int = typer.Option(
+        0,
+        "--patients",
+        min=0,
+        help="Also add a clinic at scale: this many patients with --days of history each, "
+        "cared for by a practitioner who has 50 of them and one who has them all "
+        "(the caseload benchmark's clinic).",
+    ),
+    days: int = typer.Option(365, "--days", min=1, help="Days of history for --patients."),
 ) -> None:
     """Load the demo clinic: an admin, two practitioners, a dozen patients with history."""
     from app import demo as demo_clinic
+    from app.demo import scale
     from app.demo.accounts import logins
 
     settings = get_settings()
@@ -214,8 +224,30 @@ def demo(
                 now=SystemClock()(),
                 time_zone=settings.default_time_zone,
             )
+            session.commit()
             typer.echo("Demo clinic loaded.")
             _print_logins(demo_clinic.DEMO_PASSWORD, logins())
+        if patients:
+            clock = SystemClock()
+            started = clock()
+            clinic = scale.build(
+                engine,
+                password_hash=Passwords(settings).hash(demo_clinic.DEMO_PASSWORD),
+                patients=patients,
+                days=days,
+                now=started,
+                caseloads=(50,),
+                prefix="demo-",
+            )
+            spent = (clock() - started).total_seconds()
+            typer.echo(f"Added {patients} patients with {days} days of history in {spent:.0f} s.")
+            _print_logins(
+                demo_clinic.DEMO_PASSWORD,
+                [
+                    (f"Practitioner of {size}", email)
+                    for size, email in clinic.practitioner_emails.items()
+                ],
+            )
     finally:
         engine.dispose()
 

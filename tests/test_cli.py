@@ -99,6 +99,25 @@ def test_demo_loads_a_clinic_once_and_prints_the_logins(cli_env):
     assert "admin@demo.tsuranai.jp" in second.output
 
 
+def test_demo_adds_a_clinic_at_scale_when_asked(cli_env):
+    result = CliRunner().invoke(cli, ["demo", "--patients", "3", "--days", "20"])
+    assert result.exit_code == 0, result.output
+    assert "Added 3 patients with 20 days of history" in result.output
+    assert "demo-caseload3@scale.example" in result.output
+    people = users(cli_env)
+    assert [u.role for u in people].count(Role.PATIENT) == 12 + 3
+    engine = create_engine(cli_env)
+    with Session(engine) as session:
+        scale_practitioner = session.exec(
+            select(User).where(User.email == "demo-caseload3@scale.example")
+        ).one()
+        cared = session.exec(
+            select(CareLink).where(CareLink.practitioner_id == scale_practitioner.id)
+        ).all()
+    engine.dispose()
+    assert len(cared) == 3
+
+
 def test_demo_without_if_empty_refuses_a_database_with_accounts(cli_env):
     CliRunner().invoke(cli, ["demo"])
     result = CliRunner().invoke(cli, ["demo"])
