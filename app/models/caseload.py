@@ -63,15 +63,32 @@ def _changed_patients(session: Session) -> set[int]:
     return ids
 
 
-@event.listens_for(Session, "after_flush")
-def _bump_figures_version(session: Session, _flush_context) -> None:
+_SOURCE_TABLES = frozenset(t.__tablename__ for t in (*FIGURE_SOURCES, PatientProfile))
+
+
+def _bump(session: Session, ids: set[int] | None) -> None:
     # In the same transaction as the change, so no reader can see the change with the
-    # old version (a dashboard reads the versions before the diary).
+    # old version (a dashboard reads the versions before the diary). Run on the
+    # connection, so it is neither flushed nor seen by do_orm_execute again.
+    profile = PatientProfile.__table__
+    bump = update(profile).values(figures_version=profile.c.figures_version + 1)
+    if ids is not None:
+        bump = bump.where(profile.c.user_id.in_(sorted(ids)))
+    session.connection().execute(bump)
+
+
+@event.listens_for(Session, "after_flush")
+def _bump_after_flush(session: Session, _flush_context) -> None:
     ids = _changed_patients(session)
     if ids:
-        profile = PatientProfile.__table__.c
-        session.connection().execute(
-            update(PatientProfile.__table__)
-            .where(profile.user_id.in_(sorted(ids)))
-            .values(figures_version=profile.figures_version + 1)
-        )
+        _bump(session, ids)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _bump_after_bulk_change(state) -> None:
+    # An update() or delete() statement names no rows we could read the patients of
+    # cheaply, and such statements are rare (erasing an account): every patient's
+    # stored figures give way.
+    table = getattr(state.statement, "table", None)
+    if (state.is_update or state.is_delete) and getattr(table, "name", None) in _SOURCE_TABLES:
+        _bump(session=state.session, ids=None)

@@ -10,7 +10,7 @@ import uuid
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import delete, event
 from sqlmodel import select
 
 from app.domain.catalogue import Routine
@@ -269,3 +269,25 @@ def test_a_flag_leaves_the_stored_row_when_its_cramp_leaves_the_window(
 
     assert flags(at + timedelta(days=28) - timedelta(hours=1))
     assert not flags(at + timedelta(days=28, minutes=1))
+
+
+def test_an_update_statement_on_the_diary_makes_stored_rows_give_way(
+    session, practitioner, patient
+):
+    link_care(session, practitioner_id=practitioner.id, patient_id=patient.id, now=START)
+    at = datetime(2027, 3, 1, 18, 30, tzinfo=UTC)  # 03:30 in Tokyo, asleep
+    cramps.log_cramp(
+        session, actor=patient, client_id=uuid.uuid4(), occurred_at=at, details=CrampDetails(),
+        now=at,
+    )  # fmt: skip
+    session.commit()
+    later = at + timedelta(hours=6)
+
+    def cramp_nights():
+        (row,) = caseload.caseload(session, actor=practitioner, now=later).rows
+        return row.cramp_nights_7
+
+    assert cramp_nights() == 1
+    session.execute(delete(CrampEvent).where(CrampEvent.patient_id == patient.id))
+    session.commit()
+    assert cramp_nights() == 0
