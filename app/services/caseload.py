@@ -58,21 +58,39 @@ class CaseloadRow:
     attention: tuple[rules.Attention, ...]
 
 
+# Rows on one page of the dashboard: sorting and filtering still run over every patient;
+# a table of hundreds of rows took most of the page's time to render and to read.
+PAGE_SIZE = 100
+
+
 @dataclass(frozen=True)
 class CaseloadQuery:
     search: str = ""
     attention_only: bool = False
     sort: SortKey = SortKey.NAME
     descending: bool = False
+    page: int | None = None  # 1-based; None: every row (exports)
 
 
 @dataclass(frozen=True)
 class Caseload:
-    rows: list[CaseloadRow]
+    rows: list[CaseloadRow]  # the page's rows, or all of them
     total: int  # own patients, before search and filter
     query: CaseloadQuery
     needing_attention: int = 0
     reasons: dict[rules.Attention, int] = field(default_factory=dict)
+    matching: int = 0  # rows after search and filter, on every page
+    page: int = 1
+    pages: int = 1
+
+    @property
+    def first(self) -> int:
+        """The position of the page's first row among the matching ones (1-based)."""
+        return (self.page - 1) * PAGE_SIZE + 1 if self.rows else 0
+
+    @property
+    def last(self) -> int:
+        return self.first + len(self.rows) - 1 if self.rows else 0
 
 
 _STORED = [f.name for f in fields(Figures) if f.name != "valid_until"]
@@ -198,6 +216,11 @@ def caseload(
     if query.attention_only:
         rows = [row for row in rows if row.attention]
     rows = sort_rows(rows, query.sort, descending=query.descending)
+    matching, page, pages = len(rows), 1, 1
+    if query.page is not None:
+        pages = max(1, -(-matching // PAGE_SIZE))
+        page = min(max(query.page, 1), pages)
+        rows = rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
     audit.record_now(
         session,
         actor=actor,
@@ -206,7 +229,14 @@ def caseload(
         detail=f"{len(rows)} patients",
     )
     return Caseload(
-        rows=rows, total=total, query=query, needing_attention=needing, reasons=dict(reasons)
+        rows=rows,
+        total=total,
+        query=query,
+        needing_attention=needing,
+        reasons=dict(reasons),
+        matching=matching,
+        page=page,
+        pages=pages,
     )
 
 

@@ -227,3 +227,31 @@ def test_a_red_flag_shows_as_a_badge_until_a_practitioner_reviews_it(
     )
     view = caseload.caseload(session, actor=practitioner, now=clock())
     assert [row.red_flags for row in view.rows] == [()]
+
+
+def test_a_large_caseload_comes_in_pages_sorted_across_all_of_them(app, session, passwords, client):
+    clinic = _clinic(app, passwords, patients=caseload.PAGE_SIZE + 20, days=3)
+    sign_in(client, _practitioner(session, clinic))
+
+    def page(url):
+        found = html(client.get(url))
+        names = [a.get_text(strip=True) for a in found.select("table.caseload tbody th a")]
+        return found, names
+
+    first, first_names = page("/practitioner?sort=name&desc=1")
+    second, second_names = page("/practitioner?sort=name&desc=1&page=2")
+    assert len(first_names) == caseload.PAGE_SIZE
+    assert len(second_names) == 20
+    assert first_names + second_names == sorted(first_names + second_names, reverse=True)
+    assert "120人中 1〜100人目" in first.select_one("nav.caseload-pages").get_text()
+    following = first.select_one("nav.caseload-pages a[rel=next]")["href"]
+    assert {"sort=name", "desc=1", "page=2"} <= set(following.split("?")[1].split("&"))
+    assert second.select_one("nav.caseload-pages a[rel=prev]")
+    assert not second.select_one("nav.caseload-pages a[rel=next]")
+    # A page past the end shows the last one; nonsense shows the first.
+    assert page("/practitioner?sort=name&desc=1&page=9")[1] == second_names
+    assert page("/practitioner?sort=name&desc=1&page=x")[1] == first_names
+    # The export still has every patient.
+    csv = client.get("/practitioner/export.csv")
+    assert csv.status_code == 200
+    assert csv.text.count("\n") > caseload.PAGE_SIZE + 20

@@ -19,11 +19,14 @@ def _query(request: Request) -> caseload.CaseloadQuery:
         sort = caseload.SortKey(params.get("sort", caseload.SortKey.NAME.value))
     except ValueError:
         sort = caseload.SortKey.NAME
+    page = params.get("page", "1")
     return caseload.CaseloadQuery(
         search=params.get("q", "")[:100],
         attention_only=params.get("attention") == "1",
         sort=sort,
         descending=params.get("desc") == "1",
+        # Anything but a page number shows the first page (the service keeps it in range).
+        page=int(page) if page.isdigit() and len(page) < 6 else 1,
     )
 
 
