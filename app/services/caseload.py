@@ -156,7 +156,11 @@ def caseload(
         select(
             User.id,
             User.name,
-            PatientProfile,
+            # Columns, not the entity: loading hundreds of ORM objects cost more than
+            # the rest of the query; only stale rows need a profile (transient, below).
+            PatientProfile.time_zone,
+            PatientProfile.bedtime,
+            PatientProfile.wake_time,
             PatientProfile.figures_version,
             CareCourse.next_visit,
             digest.version,
@@ -176,10 +180,12 @@ def caseload(
     figures: dict[int, Figures] = {}
     stale: dict[int, PatientProfile] = {}
     versions: dict[int, int] = {}
-    for patient_id, _name, profile, version, _visit, *stored in people:
+    for patient_id, _name, zone, bedtime, wake_time, version, _visit, *stored in people:
         found = _stored(tuple(stored), version, now)
         if found is None:
-            stale[patient_id] = profile
+            stale[patient_id] = PatientProfile(
+                user_id=patient_id, time_zone=zone, bedtime=bedtime, wake_time=wake_time
+            )
             versions[patient_id] = version
         else:
             figures[patient_id] = found
@@ -188,7 +194,7 @@ def caseload(
         figures.update(fresh)
         _store(session, fresh, versions, now)
     rows = []
-    for patient_id, name, _profile, _version, next_visit, *_stored_values in people:
+    for patient_id, name, _zone, _bed, _wake, _version, next_visit, *_digest in people:
         f = figures[patient_id]
         rows.append(
             CaseloadRow(
