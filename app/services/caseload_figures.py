@@ -7,8 +7,8 @@ small. Nothing is replayed from a patient's whole history. app.services.caseload
 stores what this answers (app.models.caseload) and asks again only for patients whose
 stored figures no longer hold.
 
-Internal to app.services.caseload: it takes patient ids that the caller has already
-scoped to the practitioner (access.visible_patient_ids); no route calls it.
+Used by app.services.caseload; like every list, it answers only for the patients the
+acting user may see.
 """
 
 from __future__ import annotations
@@ -170,13 +170,19 @@ def figures_for(
     profiles: Mapping[int, PatientProfile],
     now: datetime,
 ) -> dict[int, Figures]:
-    """The figures of each patient of ``profiles`` (ids the caller has scoped to
-    ``actor``'s care), keyed by patient id, in eight to twelve queries however many.
+    """The figures of each patient of ``profiles`` whom ``actor`` may see (the others
+    are left out), keyed by patient id, in a dozen queries however many there are.
 
     Adherence is judged through yesterday (today's evening may still be under way);
     nights count up to the last night whose morning has come.
     """
-    ids: Collection[int] = sorted(profiles)
+    if not profiles:
+        return {}
+    # The red-flags service answers only for patients the actor may see: so does this.
+    flags = red_flag_service.flags_for_patients(
+        session, actor=actor, now=now, patient_ids=sorted(profiles)
+    )
+    ids: Collection[int] = sorted(flags)
     if not ids:
         return {}
     versions = _plans(session, ids)
@@ -202,13 +208,13 @@ def figures_for(
     ):
         answers[patient_id][evening] = had_cramps
     latest = _last_entries(session, ids)
-    flags = red_flag_service.flags_for_patients(session, actor=actor, now=now, patient_ids=ids)
 
     nights = rules.NightIndex(utc_today - timedelta(days=18), utc_today + timedelta(days=1))
     # Dates depend only on the patient's rhythm and zone: most patients share a few.
     calendars: dict[tuple, _Calendar] = {}
     found = {}
-    for patient_id, profile in profiles.items():
+    for patient_id in ids:
+        profile = profiles[patient_id]
         key = (profile.bedtime, profile.wake_time, profile.time_zone)
         cal = calendars.get(key)
         if cal is None:

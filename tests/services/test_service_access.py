@@ -35,13 +35,22 @@ from sqlmodel import Session, select
 
 from app.domain.checkins import AnswerFields
 from app.domain.cramps import CrampDetails
-from app.models import Completion, CrampEvent, MorningCheckIn, PlanItem, PushSubscription, User
+from app.models import (
+    Completion,
+    CrampEvent,
+    MorningCheckIn,
+    PatientProfile,
+    PlanItem,
+    PushSubscription,
+    User,
+)
 from app.services import (
     accounts,
     app_settings,
     calendar_feed,
     casefile,
     caseload,
+    caseload_figures,
     checkins,
     clinic_admin,
     completions,
@@ -464,6 +473,11 @@ LISTS: dict[str, Callable[[Session, User, World], set[int]]] = {
     "caseload.caseload": lambda s, a, w: {
         row.patient_id for row in caseload.caseload(s, actor=a, now=NOW).rows
     },
+    "caseload_figures.figures_for": lambda s, a, w: set(
+        caseload_figures.figures_for(
+            s, actor=a, profiles={p.user_id: p for p in s.exec(select(PatientProfile))}, now=NOW
+        )
+    ),
     "red_flags.flags_for_patients": lambda s, a, w: set(
         red_flags.flags_for_patients(s, actor=a, now=NOW)
     ),
