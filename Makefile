@@ -13,7 +13,7 @@ export UV_PYTHON_DOWNLOADS := never
 # Debian packages the browser journeys need: the browser and Japanese fonts.
 BROWSER_PACKAGES := chromium fonts-noto-cjk
 
-.PHONY: run test lint format bench audit messages browser clean mutation mutation-fresh proof
+.PHONY: run test lint format bench audit messages browser faketime shifted clean mutation mutation-fresh proof
 
 $(STAMP): pyproject.toml uv.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -37,9 +37,28 @@ browser:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(BROWSER_PACKAGES); \
 	fi
 
-test: $(STAMP) browser
+faketime:
+	@command -v faketime >/dev/null 2>&1 || { \
+	  echo "Installing faketime for the shifted-clock tests"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq faketime; }
+
+test: $(STAMP) browser faketime
 	$(BIN)/ruff check .
 	$(BIN)/pytest -n auto
+
+# The suite passes on any date: the whole suite but the browser journeys (Chromium keeps
+# its own clock) with the wall clock 400 days ahead, then 200 days back. The monotonic
+# clock stays real, so timeouts keep real time. Why sleeps still work under libfaketime:
+# tests/shifted_clock_site/sitecustomize.py.
+SHIFTS ?= +400d -200d
+
+shifted: $(STAMP) faketime
+	for shift in $(SHIFTS); do \
+	  echo "Wall clock shifted $$shift"; \
+	  FAKETIME_DONT_FAKE_MONOTONIC=1 faketime -f "$$shift" \
+	    $(BIN)/pytest -n auto -q -p no:cacheprovider --ignore=tests/e2e || exit 1; \
+	done
 
 # The full-size reliability proofs (issue 12): 200 patients logging once a second for
 # 30 s against 2 uvicorn workers, and 20 kill -9s in a write burst, on SQLite and, when

@@ -31,7 +31,7 @@ from tests import databases, factories
 from tests.databases import postgres_database as postgres_database
 from tests.databases import postgres_emptier as postgres_emptier
 
-pytest_plugins = ["tests.e2e.fixtures"]
+pytest_plugins = ["tests.e2e.fixtures", "tests.shifted_clock"]
 
 
 def pytest_configure(config: pytest.Config) -> None:
