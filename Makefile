@@ -49,8 +49,8 @@ test: $(STAMP) browser faketime
 
 # The suite passes on any date: the whole suite but the browser journeys (Chromium keeps
 # its own clock) with the wall clock 400 days ahead, then 200 days back. The monotonic
-# clock stays real, so timeouts keep real time. Why sleeps still work under libfaketime:
-# tests/shifted_clock_site/sitecustomize.py.
+# clock stays real, so timeouts keep real time. How the tests get round two bugs of
+# libfaketime 0.9.10: tests/shifted_clock_site/sitecustomize.py.
 SHIFTS ?= +400d -200d
 
 shifted: $(STAMP) faketime

@@ -1,8 +1,9 @@
 """pytest plugin for runs under a shifted wall clock (``make shifted``, libfaketime).
 
-Only when libfaketime is preloaded: mends ``time.sleep`` in the test processes and, via
-PYTHONPATH, in every Python process they start (the CLI, uvicorn servers), which
-inherit LD_PRELOAD and so the shifted clock. Why: tests/shifted_clock_site/sitecustomize.py.
+Only when libfaketime is preloaded: works around two bugs of libfaketime 0.9.10 (sleeps
+fail, thread switches crawl) in the test processes and, via PYTHONPATH, in every Python
+process they start (the CLI, uvicorn servers), which inherit LD_PRELOAD and so the
+shifted clock. What and why: tests/shifted_clock_site/sitecustomize.py.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ def _load_site():
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    site = _load_site()  # mends time.sleep here if libfaketime is preloaded
+    site = _load_site()  # mends this process if libfaketime is preloaded
     if not site.under_faketime():
         return
     current = os.environ.get("PYTHONPATH", "")
