@@ -5,13 +5,16 @@ from __future__ import annotations
 import pytest
 from typer.testing import CliRunner
 
+from app import cli as cli_module
 from app.cli import app as cli
 from app.config import get_settings
 from tests.conftest import form
 
 
 @pytest.fixture
-def cli_env(monkeypatch, database_url):
+def cli_env(monkeypatch, database_url, clock):
+    # The link must be valid on the app's clock, not on whatever date the run is.
+    monkeypatch.setattr(cli_module, "CLOCK", clock)
     monkeypatch.setenv("TSURANAI_DATABASE_URL", database_url)
     monkeypatch.setenv("TSURANAI_PASSWORD_TIME_COST", "1")
     monkeypatch.setenv("TSURANAI_PASSWORD_MEMORY_KIB", "8")
