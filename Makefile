@@ -108,7 +108,10 @@ audit: $(STAMP) browser
 # other than UTC. Incremental: mutants/ is kept, so mutmut judges only the functions
 # that changed; then every mutant not killed is tried again (new tests may kill it),
 # in UTC and in each of MUTATION_TZS, where swapping UTC for the machine's own zone
-# shows. `make mutation-fresh` starts from nothing (about 10 minutes on 2 idle cores);
+# shows. mutmut maps tests to functions only for tests it has not seen, so after
+# changing what an existing test calls, or before quoting a score, run
+# `make mutation-fresh`, which starts from nothing (some 10 CPU-minutes: 30 minutes
+# on this 2-core machine while it was shared with other jobs);
 # `make mutation MUTANTS='app.domain.strength*'` re-judges one module.
 MUTATION_TZS ?= Asia/Tokyo America/New_York America/St_Johns
 MUTANTS ?=

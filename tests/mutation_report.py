@@ -165,6 +165,7 @@ EQUIVALENT = [
     ),
     *utc_swaps("reminders", "asleep_until = rhythm.wake_on(day).astimezone(UTC)"),
     *utc_swaps("reminders", "asleep_from = rhythm.bedtime_on(day).astimezone(UTC)"),
+    *utc_swaps("reminders", "moment = now.astimezone(UTC)"),
     # Edges where both branches give the same answer.
     Equivalent(
         "nights",

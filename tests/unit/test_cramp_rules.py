@@ -67,7 +67,7 @@ BAD_ENTRIES = [
 
 
 @pytest.mark.parametrize(("make", "field"), BAD_ENTRIES)
-def test_every_cramp_error_names_its_field_and_reads_in_japanese(make, field):
+def test_each_cramp_mistake_names_its_field_and_reads_in_japanese(make, field):
     errors = make()
     assert [error.field for error in errors] == [field]
     (error,) = errors

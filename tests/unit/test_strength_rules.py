@@ -118,3 +118,11 @@ def test_a_spell_on_a_daily_cadence_keeps_a_weekly_routines_last_walks():
 
 def test_nothing_is_listed_before_the_plan_begins():
     assert strengths(PLAN, {}, today=JOINED - timedelta(days=1)) == {}
+
+
+def test_a_since_without_the_habits_before_it_is_ignored():
+    done = {"toe_stretch": {day(n): 1 for n in range(0, 20, 2)}}
+    plan = only(PLAN, "toe_stretch")
+    assert strengths(plan, done, today=day(20), since=day(10)) == strengths(
+        plan, done, today=day(20)
+    )
