@@ -48,10 +48,7 @@ def _distance_to_sleep(rhythm: Rhythm, evening: date, instant: datetime) -> time
     return timedelta(0)
 
 
-# The rules ask about the same cramp several times (its night for one rule, its day for
-# another), and pages about the same few cramps on every request.
-@lru_cache(maxsize=16384)
-def night_of(moment: datetime, rhythm: Rhythm, zone: ZoneInfo | None = None) -> date | None:
+def _night_of(moment: datetime, rhythm: Rhythm, zone: ZoneInfo | None = None) -> date | None:
     """The evening whose night contains ``moment``, or None for a daytime moment.
 
     ``zone`` overrides the rhythm's zone: pass the zone stored with the cramp. A
@@ -76,6 +73,13 @@ def night_of(moment: datetime, rhythm: Rhythm, zone: ZoneInfo | None = None) -> 
             if best is None or distance < best[0]:
                 best = (distance, evening)
     return best[1] if best else None
+
+
+# The rules ask about the same cramp several times (its night for one rule, its day for
+# another), and pages about the same few cramps on every request. Wrapped rather than
+# decorated: mutmut leaves decorated functions unmutated, and this rule must be
+# mutation-tested like the others (tests/unit/conftest.py empties the cache).
+night_of = lru_cache(maxsize=16384)(_night_of)
 
 
 def night_of_cramp(cramp: LoggedCramp, rhythm: Rhythm) -> date | None:

@@ -65,11 +65,7 @@ class Rhythm:
         return start.astimezone(self.zone), end.astimezone(self.zone)
 
 
-# Every cramp asks about the three nights that could hold it, and a page asks about
-# the same few weeks of nights again and again: the zone arithmetic is the cost, and
-# the answer depends only on the rhythm and the date, so it is remembered.
-@lru_cache(maxsize=16384)
-def night_bounds(rhythm: Rhythm, evening: date) -> tuple[datetime, datetime]:
+def _night_bounds(rhythm: Rhythm, evening: date) -> tuple[datetime, datetime]:
     """Bedtime and the following wake time of the night of ``evening``, as UTC instants."""
     day = evening if rhythm.bedtime >= EVENING_STARTS else evening + timedelta(days=1)
     bed = local_datetime(day, rhythm.bedtime, rhythm.zone).astimezone(UTC)
@@ -78,3 +74,11 @@ def night_bounds(rhythm: Rhythm, evening: date) -> tuple[datetime, datetime]:
     while wake.astimezone(UTC) <= bed:  # pragma: no mutate (any fixed offset)
         wake = local_datetime(wake.date() + timedelta(days=1), rhythm.wake_time, rhythm.zone)
     return bed, wake.astimezone(UTC)
+
+
+# Every cramp asks about the three nights that could hold it, and a page asks about
+# the same few weeks of nights again and again: the zone arithmetic is the cost, and
+# the answer depends only on the rhythm and the date, so it is remembered. Wrapped
+# rather than decorated: mutmut leaves decorated functions unmutated, and this rule
+# must be mutation-tested like the others (tests/unit/conftest.py empties the cache).
+night_bounds = lru_cache(maxsize=16384)(_night_bounds)

@@ -86,6 +86,15 @@ def test_a_cramp_logged_at_this_very_moment_counts():
     assert rf.spreading(record([spreading]), NOW).evidence.keys == {"cramp:9"}
 
 
+def test_frequent_names_tonights_cramp_in_its_evidence():
+    # Tonight's cramp counts for today, the last day of the window: the practitioner
+    # reviewing the flag sees it among the cramps that raised it.
+    tonight = LoggedCramp(9, NOW, ZoneInfo("Asia/Tokyo"), CrampDetails())
+    cramps = [tonight, night_cramp(1, days_ago(1)), night_cramp(2, days_ago(2))]
+    flag = rf.frequent(record(cramps), NOW)
+    assert flag.evidence.keys == {"cramp:9", "cramp:1", "cramp:2"}
+
+
 def test_frequent_counts_checkins_from_the_first_day_of_the_window_to_today():
     answers = [said_cramps(days_ago(6)), said_cramps(TODAY)]
     assert rf.frequent(record([night_cramp(1, days_ago(3))], answers), NOW) is not None
