@@ -278,16 +278,17 @@ def test_a_night_cramp_lies_inside_its_nights_window_and_a_day_cramp_in_none(
     bedtime=CLOCK,
     wake=CLOCK,
     zone=ZONES,
-    minutes_after_bed=st.integers(min_value=0, max_value=24 * 60),
+    thousandths=st.integers(min_value=0, max_value=999),
 )
 def test_every_moment_between_bedtime_and_wake_belongs_to_that_night(
-    evening, bedtime, wake, zone, minutes_after_bed
+    evening, bedtime, wake, zone, thousandths
 ):
     rhythm = Rhythm(bedtime, wake, zone)
     bed = rhythm.bedtime_on(evening).astimezone(UTC)
     up = rhythm.wake_after(evening).astimezone(UTC)
     # Beyond 16 h asleep the next evening's window can overlap; that case has its own test.
     assume(up - bed <= timedelta(hours=16))
-    moment = bed + timedelta(minutes=minutes_after_bed)
-    assume(moment < up)
+    # A point inside the window, not minutes that mostly fall outside it: Hypothesis
+    # gave up now and then when four examples in five were thrown away.
+    moment = bed + (up - bed) * thousandths / 1000
     assert night_of(moment, rhythm) == evening
