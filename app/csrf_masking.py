@@ -25,6 +25,8 @@ from starlette.exceptions import HTTPException
 from starlette.formparsers import MultiPartException
 from starlette.requests import Request
 
+from app import asgi_body
+
 # asgi-csrf keeps the getter of the request's token under this key of the scope.
 SCOPE_KEY = "csrftoken"
 # A masked token is URL-safe base64 without padding (so never a "."); the cookie's
@@ -95,8 +97,8 @@ async def headers_for_check(scope, receive, *, header: bytes, field: str, cookie
     media_type = named.get(b"content-type", b"").split(b";", 1)[0].strip().lower()
     is_form = media_type in _FORMS
     if is_form and not _same(chosen, expected):
-        body = await _read_body(receive)
-        receive = _replay(body, receive)
+        body = await asgi_body.read_body(receive)
+        receive = asgi_body.replay(body, receive)
         from_form = _token_in(await _form_field(scope, body, media_type, field))
         if chosen is None or _same(from_form, expected):
             chosen = from_form
@@ -140,7 +142,7 @@ async def _form_field(scope, body: bytes, media_type: bytes, field: str) -> str 
         pairs = parse_qsl(body.decode("utf-8"), keep_blank_values=True)
         return next((value for name, value in pairs if name == field), None)
     # Multipart: Starlette's own parser; a broken body is the app's to refuse.
-    request = Request(scope, _replay(body, _nothing_more))
+    request = Request(scope, asgi_body.replay(body, _nothing_more))
     try:
         form = await request.form()
     except (MultiPartException, HTTPException, ValueError):
@@ -150,31 +152,6 @@ async def _form_field(scope, body: bytes, media_type: bytes, field: str) -> str 
         return None if isinstance(value, UploadFile) else value
     finally:
         await form.close()
-
-
-async def _read_body(receive) -> bytes:
-    chunks = []
-    while True:
-        message = await receive()
-        if message["type"] != "http.request":
-            break
-        chunks.append(message.get("body", b""))
-        if not message.get("more_body", False):
-            break
-    return b"".join(chunks)
-
-
-def _replay(body: bytes, receive):
-    sent = False
-
-    async def replayed():
-        nonlocal sent
-        if not sent:
-            sent = True
-            return {"type": "http.request", "body": body, "more_body": False}
-        return await receive()
-
-    return replayed
 
 
 async def _nothing_more():

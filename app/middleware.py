@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
-from app import errors, i18n
+from app import asgi_body, errors, i18n
 from app.clock import request_day
 from app.config import Settings
 from app.forms import NUL_MESSAGE
@@ -221,9 +221,9 @@ class RejectNul:
         is_json = media_type == b"application/json" or media_type.endswith(b"+json")
         html_form = media_type in _FORM_BODIES and not scope["path"].startswith("/api/")
         if not fields and not html_form and (is_json or media_type in _TEXT_BODIES):
-            body = await _read_body(receive)
+            body = await asgi_body.read_body(receive)
             fields = _nul_fields_in_body(body, media_type, is_json=is_json)
-            receive = _replay(body, receive)
+            receive = asgi_body.replay(body, receive)
         if fields:
             await _refuse_nul(scope, send, fields)
             return
@@ -264,31 +264,6 @@ def _nul_paths(value, path: str):
     elif isinstance(value, list):
         for index, item in enumerate(value):
             yield from _nul_paths(item, f"{path}.{index}" if path else str(index))
-
-
-async def _read_body(receive) -> bytes:
-    chunks = []
-    while True:
-        message = await receive()
-        if message["type"] != "http.request":
-            break
-        chunks.append(message.get("body", b""))
-        if not message.get("more_body", False):
-            break
-    return b"".join(chunks)
-
-
-def _replay(body: bytes, receive):
-    sent = False
-
-    async def replayed():
-        nonlocal sent
-        if not sent:
-            sent = True
-            return {"type": "http.request", "body": body, "more_body": False}
-        return await receive()
-
-    return replayed
 
 
 async def _refuse_nul(scope, send, fields: list[str]) -> None:
