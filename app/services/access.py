@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from sqlalchemy import Select, exists, false, select
+from sqlalchemy import Select, bindparam, exists, false, select
 from sqlmodel import Session
 
 from app.models import CareLink, PatientProfile, Role, User
@@ -91,6 +91,10 @@ def visible_patient_ids(actor: User, *, purpose: Purpose = Purpose.CARE) -> Sele
     return patients.where(false())
 
 
+# Built once: constructing a statement costs more than SQLite takes to run it.
+_PROFILE = select(PatientProfile).where(PatientProfile.user_id == bindparam("user_id"))
+
+
 def profile_for(
     session: Session, *, actor: User, patient_id: int, purpose: Purpose = Purpose.CARE
 ) -> PatientProfile:
@@ -100,7 +104,7 @@ def profile_for(
     profile = memo.remembered(
         session,
         ("profile", patient.id),
-        lambda: session.scalar(select(PatientProfile).where(PatientProfile.user_id == patient.id)),
+        lambda: session.scalar(_PROFILE, {"user_id": patient.id}),
     )
     if profile is None:
         raise NotFound("patient")

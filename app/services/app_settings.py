@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, select
 
 from app.domain.night import theme_for
@@ -19,11 +20,14 @@ from app.services import access
 from app.services.errors import InvalidInput
 from app.services.plan import rhythm_of
 
+# Built once: constructing a statement costs more than SQLite takes to run it.
+_ROW = select(AppSettings).where(AppSettings.patient_id == bindparam("patient_id"))
+
 
 def app_settings_of(session: Session, *, actor: User) -> AppSettings:
     """The patient's app settings (defaults, unsaved, when there is no row yet)."""
     patient = access.patient_for(session, actor=actor, patient_id=actor.id)
-    row = session.exec(select(AppSettings).where(AppSettings.patient_id == patient.id)).first()
+    row = session.exec(_ROW, params={"patient_id": patient.id}).first()
     return row or AppSettings(patient_id=patient.id)
 
 

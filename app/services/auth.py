@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func
+from sqlalchemy import bindparam, delete, func
 from sqlmodel import Session, col, select
 
 from app.config import Settings
@@ -229,19 +229,24 @@ def _open_session(
     return SignedIn(user=user, token=token, expires_at=expires_at, device_token=device)
 
 
+# Built once: every request runs it, and constructing a statement costs more than
+# SQLite takes to run it.
+_BY_TOKEN = (
+    select(User)
+    .join(UserSession, UserSession.user_id == User.id)
+    .where(
+        UserSession.token_hash == bindparam("token_hash"),
+        UserSession.expires_at > bindparam("now"),
+        User.is_active,
+    )
+)
+
+
 def user_for_token(session: Session, *, token: str | None, now: datetime) -> User | None:
     """The active user a session cookie belongs to, if it is still valid."""
     if not token or len(token) > 100:
         return None
-    return session.exec(
-        select(User)
-        .join(UserSession, UserSession.user_id == User.id)
-        .where(
-            UserSession.token_hash == token_digest(token),
-            UserSession.expires_at > now,
-            User.is_active,
-        )
-    ).first()
+    return session.exec(_BY_TOKEN, params={"token_hash": token_digest(token), "now": now}).first()
 
 
 def _end(session: Session, token: str) -> None:

@@ -10,6 +10,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from app.domain import checkins as rules
@@ -49,12 +50,15 @@ def checkin_fingerprint(evening: date, fields: AnswerFields) -> str:
     )
 
 
+# Built once: constructing a statement costs more than SQLite takes to run it.
+_NIGHT = select(MorningCheckIn).where(
+    MorningCheckIn.patient_id == bindparam("patient_id"),
+    MorningCheckIn.night_of == bindparam("evening"),
+)
+
+
 def _night(session: Session, *, patient_id: int, evening: date) -> MorningCheckIn | None:
-    return session.exec(
-        select(MorningCheckIn).where(
-            MorningCheckIn.patient_id == patient_id, MorningCheckIn.night_of == evening
-        )
-    ).first()
+    return session.exec(_NIGHT, params={"patient_id": patient_id, "evening": evening}).first()
 
 
 def checkin_for(

@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func
+from sqlalchemy import bindparam, func
 from sqlmodel import Session, col, select
 
 from app.domain.catalogue import (
@@ -274,19 +274,23 @@ def _next_slot(session: Session, *, patient_id: int, day: date) -> int:
     return 0 if last is None else last + 1
 
 
+# Built once: constructing a statement costs more than SQLite takes to run it.
+_BETWEEN = (
+    select(Completion)
+    .where(
+        Completion.patient_id == bindparam("patient_id"),
+        Completion.day >= bindparam("start"),
+        Completion.day <= bindparam("end"),
+    )
+    .order_by(Completion.day, Completion.routine, Completion.slot)
+)
+
+
 def completions_between(
     session: Session, *, actor: User, patient_id: int, start: date, end: date
 ) -> list[Completion]:
     """The patient's completions on patient days ``start``..``end`` inclusive."""
     access.patient_for(session, actor=actor, patient_id=patient_id)
     return list(
-        session.exec(
-            select(Completion)
-            .where(
-                Completion.patient_id == patient_id,
-                Completion.day >= start,
-                Completion.day <= end,
-            )
-            .order_by(Completion.day, Completion.routine, Completion.slot)
-        )
+        session.exec(_BETWEEN, params={"patient_id": patient_id, "start": start, "end": end})
     )

@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from app.i18n import N_
@@ -48,16 +49,20 @@ class IntakeRequired(NotAllowed):
     """Consent is given but the questionnaire is not answered yet (pages only)."""
 
 
+# Built once: constructing a statement costs more than SQLite takes to run it.
+_LATEST = (
+    select(ConsentRecord)
+    .where(ConsentRecord.patient_id == bindparam("patient_id"))
+    .order_by(col(ConsentRecord.agreed_at).desc(), col(ConsentRecord.id).desc())
+    .limit(1)
+)
+
+
 def latest(session: Session, *, patient_id: int) -> ConsentRecord | None:
     return memo.remembered(
         session,
         ("consent", patient_id),
-        lambda: session.exec(
-            select(ConsentRecord)
-            .where(ConsentRecord.patient_id == patient_id)
-            .order_by(col(ConsentRecord.agreed_at).desc(), col(ConsentRecord.id).desc())
-            .limit(1)
-        ).first(),
+        lambda: session.exec(_LATEST, params={"patient_id": patient_id}).first(),
     )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, select
 
 from app.i18n import N_
@@ -23,8 +24,12 @@ def course_of(session: Session, *, actor: User, patient_id: int) -> CareCourse |
     return _row(session, patient_id=patient.id)
 
 
+# Built once: constructing a statement costs more than SQLite takes to run it.
+_ROW = select(CareCourse).where(CareCourse.patient_id == bindparam("patient_id"))
+
+
 def _row(session: Session, *, patient_id: int) -> CareCourse | None:
-    return session.exec(select(CareCourse).where(CareCourse.patient_id == patient_id)).first()
+    return session.exec(_ROW, params={"patient_id": patient_id}).first()
 
 
 def set_course(

@@ -17,37 +17,72 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func
+from sqlalchemy import bindparam, func
 from sqlmodel import Session, select
 
 from app.domain.adherence import DoneLog
-from app.domain.schedule import PlannedRoutine, first_day
+from app.domain.schedule import PlannedRoutine, first_day, week_of
 from app.domain.strength import Habit, carry, strengths
 from app.models import Completion, HabitSnapshot
+from app.services import memo
 
 # Routines can be ticked up to a week late (completions.LATE_ENTRY_DAYS) and undone
 # the same day; ten days back, the record can no longer change (a test ties the two).
 SETTLED_AFTER = timedelta(days=10)
 
 
+_DONE_COUNTS = (
+    select(Completion.routine, Completion.day, func.count())
+    .where(
+        Completion.patient_id == bindparam("patient_id"),
+        Completion.day >= bindparam("start"),
+        Completion.day <= bindparam("end"),
+    )
+    .group_by(Completion.routine, Completion.day)
+)
+
+
 def done_counts(session: Session, *, patient_id: int, start: date, end: date) -> DoneLog:
     """How many completions each routine has on each day ``start``..``end``, counted by
-    the database (history for strength and adherence needs no more than this)."""
-    rows = session.exec(
-        select(Completion.routine, Completion.day, func.count())
-        .where(
-            Completion.patient_id == patient_id,
-            Completion.day >= start,
-            Completion.day <= end,
-        )
-        .group_by(Completion.routine, Completion.day)
-    )
+    the database (history for strength and adherence needs no more than this).
+
+    One page asks for several overlapping windows (strength, this week's goals, what
+    is due soon); the counts read are kept for the transaction (app.services.memo),
+    a window inside them is answered from them, and one outside widens the next read
+    to cover both.
+    """
+    key = ("done_counts", patient_id)
+    held: _Held | None = memo.recall(session, key)  # type: ignore[assignment]
+    if held is not None and held.start <= start and end <= held.end:
+        return held.within(start, end)
+    first, last = (min(start, held.start), max(end, held.end)) if held else (start, end)
     log: dict[str, dict[date, int]] = defaultdict(dict)
+    params = {"patient_id": patient_id, "start": first, "end": last}
+    rows = session.exec(_DONE_COUNTS, params=params)
     for routine, day, count in rows:
         log[routine][day] = count
-    return dict(log)
+    read = _Held(first, last, dict(log))
+    memo.keep(session, key, read)
+    return read.within(start, end)
+
+
+@dataclass(frozen=True)
+class _Held:
+    start: date
+    end: date
+    log: DoneLog
+
+    def within(self, start: date, end: date) -> DoneLog:
+        """A fresh copy of the counts on ``start``..``end`` (callers may change it)."""
+        found = {}
+        for routine, days in self.log.items():
+            inside = {d: n for d, n in days.items() if start <= d <= end}
+            if inside:
+                found[routine] = inside
+        return found
 
 
 def plan_key(versions: list[PlannedRoutine], as_of: date) -> str:
@@ -79,6 +114,14 @@ def habit_strengths(
     snapshot = session.get(HabitSnapshot, patient_id)
     habits = _usable(snapshot, versions, today)
     since = snapshot.as_of + timedelta(days=1) if habits is not None else joined
+    # Read this week's and tomorrow's counts with the same query: the home screen asks
+    # for them next (weekly goals, what is due soon), and strengths ignore other days.
+    done_counts(
+        session,
+        patient_id=patient_id,
+        start=min(since, week_of(today)[0]),
+        end=today + timedelta(days=1),
+    )
     done = done_counts(session, patient_id=patient_id, start=since, end=today)
     return strengths(versions, done, today=today, habits=habits, since=since)
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, time
 from typing import Any
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, select
 
 from app.domain.cramps import Foot, Site, Situation, Symptom
@@ -80,11 +81,15 @@ def form_values(row: Intake | None, profile: PatientProfile) -> dict[str, Any]:
     return values
 
 
+# Built once: constructing a statement costs more than SQLite takes to run it.
+_INTAKE = select(Intake).where(Intake.patient_id == bindparam("patient_id"))
+
+
 def intake_row(session: Session, *, patient_id: int) -> Intake | None:
     return memo.remembered(
         session,
         ("intake", patient_id),
-        lambda: session.exec(select(Intake).where(Intake.patient_id == patient_id)).first(),
+        lambda: session.exec(_INTAKE, params={"patient_id": patient_id}).first(),
     )
 
 

@@ -32,6 +32,21 @@ def remembered(session: Session, key: Hashable, load: Callable[[], T]) -> T:
     return memo[key]
 
 
+def recall(session: Session, key: Hashable) -> object | None:
+    """What was kept for ``key`` in this transaction, or None (also while a change is
+    pending, as ``remembered`` would load afresh then)."""
+    if session.new or session.dirty or session.deleted:
+        return None
+    return session.info.get(_MEMO, {}).get(key)
+
+
+def keep(session: Session, key: Hashable, value: object) -> None:
+    """Remember ``value`` for ``key`` for the rest of this transaction (not while a
+    change is pending: the flush that writes it forgets everything anyway)."""
+    if not (session.new or session.dirty or session.deleted):
+        session.info.setdefault(_MEMO, {})[key] = value
+
+
 def _forget(session: Session, *_args) -> None:
     session.info.pop(_MEMO, None)
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, select
 
 from app.domain.catalogue import CATALOGUE, default_plan
@@ -114,6 +115,14 @@ def start_plan(session: Session, *, patient: User, profile: PatientProfile) -> N
     add_default_plan(session, patient_id=patient.id, effective_from=joined, now=patient.created_at)
 
 
+# Built once: constructing a statement costs more than SQLite takes to run it.
+_VERSIONS = (
+    select(PlanItem)
+    .where(PlanItem.patient_id == bindparam("patient_id"))
+    .order_by(PlanItem.routine, PlanItem.effective_from)
+)
+
+
 def plan_versions(session: Session, *, patient_id: int) -> list[PlannedRoutine]:
     """Every version of every routine in the patient's plan.
 
@@ -122,11 +131,7 @@ def plan_versions(session: Session, *, patient_id: int) -> list[PlannedRoutine]:
     """
 
     def load() -> list[PlannedRoutine]:
-        rows = session.exec(
-            select(PlanItem)
-            .where(PlanItem.patient_id == patient_id)
-            .order_by(PlanItem.routine, PlanItem.effective_from)
-        )
+        rows = session.exec(_VERSIONS, params={"patient_id": patient_id})
         return [to_domain(row) for row in rows if row.routine in CATALOGUE]
 
     return list(memo.remembered(session, ("plan_versions", patient_id), load))

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import Select, bindparam
 from sqlmodel import Session, col, select
 
 from app.domain import red_flags as rules
@@ -106,6 +107,47 @@ def _compute(
     return result
 
 
+@dataclass(frozen=True)
+class _Reads:
+    """The three statements ``_load`` runs, for the patients ``whose(column)`` selects;
+    ``since`` is a bound parameter."""
+
+    cramps: Select
+    checkins: Select
+    reviews: Select
+
+    @classmethod
+    def of(cls, whose) -> _Reads:
+        return cls(
+            cramps=select(*LOGGED_COLUMNS).where(
+                whose(col(CrampEvent.patient_id)),
+                CrampEvent.occurred_at >= bindparam("since_at"),
+            ),
+            # Only the answers' columns: a dashboard reads weeks of check-ins for every
+            # patient, and whole rows would cost far more to build than the rules take to
+            # read them.
+            checkins=select(
+                MorningCheckIn.patient_id,
+                MorningCheckIn.night_of,
+                MorningCheckIn.had_cramps,
+                MorningCheckIn.cramp_count,
+                MorningCheckIn.worst_severity,
+                MorningCheckIn.sleep_disturbance,
+            ).where(
+                whose(col(MorningCheckIn.patient_id)),
+                MorningCheckIn.night_of >= bindparam("since_day"),
+            ),
+            reviews=select(FlagReview)
+            .where(whose(col(FlagReview.patient_id)))
+            .order_by(col(FlagReview.reviewed_at), col(FlagReview.id)),
+        )
+
+
+# One patient's reads, built once: the home screen asks on every view, and building the
+# statements cost more than running them.
+_ONE_PATIENT = _Reads.of(lambda column: column == bindparam("patient_id"))
+
+
 def _load(
     session: Session,
     ids_query,
@@ -113,11 +155,18 @@ def _load(
     now: datetime,
     profiles: dict[int, PatientProfile] | None = None,
     intakes: dict[int, Intake] | None = None,
+    patient_id: int | None = None,
 ) -> dict[int, PatientFlags]:
     """Five queries: profiles, cramps, check-ins, intakes, reviews, for every patient
-    whose id ``ids_query`` (a subquery) selects; fewer when the caller already holds
-    the ``profiles`` and ``intakes``."""
+    whose id ``ids_query`` (a subquery) selects, or for ``patient_id`` alone; fewer
+    when the caller already holds the ``profiles`` and ``intakes``."""
     since = now - LOOKBACK
+    params = {"since_at": since.astimezone(UTC), "since_day": since.date()}
+    if patient_id is not None:
+        reads = _ONE_PATIENT
+        params["patient_id"] = patient_id
+    else:
+        reads = _Reads.of(lambda column: column.in_(ids_query))
     if profiles is None:
         profiles = {
             p.user_id: p
@@ -126,41 +175,18 @@ def _load(
             )
         }
     cramps: dict[int, list[LoggedCramp]] = defaultdict(list)
-    for row in session.exec(
-        select(*LOGGED_COLUMNS).where(
-            col(CrampEvent.patient_id).in_(ids_query),
-            CrampEvent.occurred_at >= since.astimezone(UTC),
-        )
-    ):
+    for row in session.exec(reads.cramps, params=params):
         cramps[row.patient_id].append(logged(row))
-    # Only the answers' columns: a dashboard reads weeks of check-ins for every patient,
-    # and whole rows would cost far more to build than the rules take to read them.
     checkins: dict[int, list[MorningAnswer]] = defaultdict(list)
-    for patient_id, *answer in session.exec(
-        select(
-            MorningCheckIn.patient_id,
-            MorningCheckIn.night_of,
-            MorningCheckIn.had_cramps,
-            MorningCheckIn.cramp_count,
-            MorningCheckIn.worst_severity,
-            MorningCheckIn.sleep_disturbance,
-        ).where(
-            col(MorningCheckIn.patient_id).in_(ids_query),
-            MorningCheckIn.night_of >= since.date(),
-        )
-    ):
-        checkins[patient_id].append(MorningAnswer(*answer))
+    for pid, *answer in session.exec(reads.checkins, params=params):
+        checkins[pid].append(MorningAnswer(*answer))
     if intakes is None:
         intakes = {
             i.patient_id: i
             for i in session.exec(select(Intake).where(col(Intake.patient_id).in_(ids_query)))
         }
     reviews: dict[tuple[int, str], FlagReview] = {}
-    for r in session.exec(
-        select(FlagReview)
-        .where(col(FlagReview.patient_id).in_(ids_query))
-        .order_by(col(FlagReview.reviewed_at), col(FlagReview.id))
-    ):
+    for r in session.exec(reads.reviews, params=params):
         reviews[(r.patient_id, r.flag)] = r  # later rows win: the latest review
     return _compute(
         profiles.keys(),
@@ -181,10 +207,11 @@ def flags_for(session: Session, *, actor: User, patient_id: int, now: datetime) 
     answered = intake_service.intake_row(session, patient_id=patient.id)
     found = _load(
         session,
-        select(User.id).where(User.id == patient.id),
+        None,
         now=now,
         profiles={patient.id: access.profile_for(session, actor=actor, patient_id=patient.id)},
         intakes={patient.id: answered} if answered else {},
+        patient_id=patient.id,
     )
     return found.get(patient.id, PatientFlags(patient.id))
 
@@ -202,13 +229,16 @@ def flags_for_patients(
     return _load(session, visible, now=now)
 
 
+_LATEST_VISIT = (
+    select(DoctorVisit)
+    .where(DoctorVisit.patient_id == bindparam("patient_id"))
+    .order_by(col(DoctorVisit.said_at).desc(), col(DoctorVisit.id).desc())
+    .limit(1)
+)
+
+
 def _latest_visit(session: Session, *, patient_id: int) -> DoctorVisit | None:
-    return session.exec(
-        select(DoctorVisit)
-        .where(DoctorVisit.patient_id == patient_id)
-        .order_by(col(DoctorVisit.said_at).desc(), col(DoctorVisit.id).desc())
-        .limit(1)
-    ).first()
+    return session.exec(_LATEST_VISIT, params={"patient_id": patient_id}).first()
 
 
 # --- the patient's guidance -------------------------------------------------------------
