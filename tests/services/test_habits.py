@@ -107,3 +107,43 @@ def test_without_a_snapshot_the_whole_history_is_judged(session, veteran):
 
 def test_the_snapshot_lies_before_any_day_that_can_still_change():
     assert timedelta(days=completions.LATE_ENTRY_DAYS) < habits.SETTLED_AFTER
+
+
+def test_counts_kept_for_the_page_answer_every_window_as_a_fresh_read_would(session, veteran):
+    windows = [
+        (TODAY - timedelta(days=9), TODAY + timedelta(days=1)),
+        (TODAY - timedelta(days=3), TODAY),
+        (TODAY, TODAY + timedelta(days=1)),
+        (JOINED, TODAY - timedelta(days=40)),  # outside what was read: widens it
+        (TODAY - timedelta(days=50), TODAY - timedelta(days=20)),
+    ]
+    kept = [habits.done_counts(session, patient_id=veteran.id, start=s, end=e) for s, e in windows]
+    for (start, end), answer in zip(windows, kept, strict=True):
+        session.info.clear()  # nothing remembered: each window read on its own
+        assert answer == habits.done_counts(session, patient_id=veteran.id, start=start, end=end)
+        assert all(start <= day <= end for days in answer.values() for day in days)
+    kept[1].clear()  # a caller changing its copy changes nothing for the next one
+    assert habits.done_counts(
+        session, patient_id=veteran.id, start=TODAY - timedelta(days=3), end=TODAY
+    )
+
+
+def test_a_completion_recorded_is_in_the_counts_read_after_it(session, veteran):
+    yesterday = TODAY - timedelta(days=1)
+    before = habits.done_counts(session, patient_id=veteran.id, start=yesterday, end=TODAY)
+    bath = session.exec(
+        select(PlanItem).where(PlanItem.patient_id == veteran.id, PlanItem.routine == "foot_bath")
+    ).first()
+    session.add(
+        Completion(
+            patient_id=veteran.id,
+            client_id=uuid.uuid4(),
+            routine="foot_bath",
+            day=yesterday,
+            plan_item_id=bath.id,
+            recorded_at=factories.NOW,
+        )
+    )
+    after = habits.done_counts(session, patient_id=veteran.id, start=yesterday, end=TODAY)
+    assert "foot_bath" not in before
+    assert after["foot_bath"] == {yesterday: 1}
