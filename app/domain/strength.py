@@ -74,12 +74,17 @@ def carry(
     """The habits after judging every day from ``first`` to ``last``, all of them over,
     starting from ``habits`` as they stood the day before ``first``."""
     versions = list(versions)
+    # The plan in force changes only on a day some version takes effect: look it up
+    # again only then, not for every day judged.
+    changes = {v.effective_from for v in versions}
     carried = dict(habits or {})
+    judged: list[PlannedRoutine] | None = None
     day = first
     while day <= last:
-        for item in plan_in_force(versions, day):
-            if counts(item):
-                _judge(carried, item, day, done.get(item.routine, {}).get(day, 0))
+        if judged is None or day in changes:
+            judged = [item for item in plan_in_force(versions, day) if counts(item)]
+        for item in judged:
+            _judge(carried, item, day, done.get(item.routine, {}).get(day, 0))
         day += timedelta(days=1)
     return carried
 

@@ -19,7 +19,7 @@ from app.domain.cramps import FUTURE_TOLERANCE
 from app.domain.nights import night_of_cramp, sleep_window_utc
 from app.i18n import N_, Message
 from app.models import MorningCheckIn, PatientProfile, User
-from app.services import access
+from app.services import access, red_flags
 from app.services import device_entries as entries
 from app.services.cramps import cramps_between, logged
 from app.services.device_entries import EntryKind, Saved
@@ -226,12 +226,15 @@ def checkin_card(
     if evening is None:
         return None
     start, end = sleep_window_utc(rhythm, evening)
-    night = [
-        c
-        for c in cramps_between(session, actor=actor, patient_id=patient_id, start=start, end=end)
-        if night_of_cramp(logged(c), rhythm) == evening
-    ]
-    severities = [c.severity for c in night if c.severity is not None]
+    if start >= now - red_flags.LOOKBACK:
+        # The red flags read these cramps too (the home screen shows both): one read.
+        recent = red_flags.recent_cramps(session, patient_id=patient_id, now=now)
+        logged_then = [c for c in recent if start <= c.occurred_at < end]
+    else:
+        between = cramps_between(session, actor=actor, patient_id=patient_id, start=start, end=end)
+        logged_then = [logged(c) for c in between]
+    night = [c for c in logged_then if night_of_cramp(c, rhythm) == evening]
+    severities = [c.details.severity for c in night if c.details.severity is not None]
     return CheckinCard(
         evening,
         _night(session, patient_id=patient_id, evening=evening),

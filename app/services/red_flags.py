@@ -34,7 +34,7 @@ from app.models import (
     PatientProfile,
     User,
 )
-from app.services import access, consent
+from app.services import access, consent, memo
 from app.services import intake as intake_service
 from app.services.cramps import LOGGED_COLUMNS, logged
 from app.services.errors import InvalidInput
@@ -148,6 +148,18 @@ class _Reads:
 _ONE_PATIENT = _Reads.of(lambda column: column == bindparam("patient_id"))
 
 
+def recent_cramps(session: Session, *, patient_id: int, now: datetime) -> list[LoggedCramp]:
+    """One patient's cramps from ``now - LOOKBACK`` on: what the rules read. Kept for the
+    transaction (app.services.memo), so the home screen's morning card counts last
+    night's cramps from the same read. Internal: the caller has passed the access rule."""
+
+    def load() -> list[LoggedCramp]:
+        params = {"patient_id": patient_id, "since_at": (now - LOOKBACK).astimezone(UTC)}
+        return [logged(row) for row in session.exec(_ONE_PATIENT.cramps, params=params)]
+
+    return list(memo.remembered(session, ("recent_cramps", patient_id, now), load))
+
+
 def _load(
     session: Session,
     ids_query,
@@ -175,8 +187,11 @@ def _load(
             )
         }
     cramps: dict[int, list[LoggedCramp]] = defaultdict(list)
-    for row in session.exec(reads.cramps, params=params):
-        cramps[row.patient_id].append(logged(row))
+    if patient_id is not None:
+        cramps[patient_id] = recent_cramps(session, patient_id=patient_id, now=now)
+    else:
+        for row in session.exec(reads.cramps, params=params):
+            cramps[row.patient_id].append(logged(row))
     checkins: dict[int, list[MorningAnswer]] = defaultdict(list)
     for pid, *answer in session.exec(reads.checkins, params=params):
         checkins[pid].append(MorningAnswer(*answer))

@@ -12,7 +12,7 @@ from tests.diary_helpers import add_cramp, tokyo
 
 # The gate (session, consent, questionnaire), the plan and today's routines, the
 # morning card, the goal and the red flags: each asked once.
-MOST_QUERIES = 17
+MOST_QUERIES = 16
 
 
 def _statements(app, client, url: str) -> list[str]:
@@ -46,5 +46,7 @@ def test_the_home_screen_asks_each_thing_once_however_long_the_history(
     assert len(profile_reads) == 1, "the profile is read once per request"
     plan_reads = [s for s in long if s.lstrip().startswith("SELECT planitem.")]
     assert len(plan_reads) == 1, "the plan is read once per request"
+    cramp_reads = [s for s in long if "FROM crampevent" in s]
+    assert len(cramp_reads) == 1, "the morning card counts last night's cramps from the flags' read"
     counts = [s for s in long if "count(*)" in s and "FROM completion" in s]
     assert len(counts) == 1, "strength, this week's goals and what is due soon share one read"
