@@ -18,19 +18,23 @@ from app.security import LOCALE_COOKIE, SESSION_COOKIE, Passwords
 from app.services import access, auth, consent, intake
 from app.services.errors import NotAllowed
 
+# Dependencies that only look at what is already known are ``async``: FastAPI runs a
+# plain ``def`` dependency in the thread pool, and each such hop costs more than the
+# check itself. Those that read the database stay ``def`` (they would block the loop).
+
 
 class SignInRequired(Exception):
     """No valid session: pages redirect to sign-in, the JSON API answers 401."""
 
 
-def get_now(request: Request) -> datetime:
+async def get_now(request: Request) -> datetime:
     return request.app.state.clock()
 
 
 NowDep = Annotated[datetime, Depends(get_now)]
 
 
-def get_passwords(request: Request) -> Passwords:
+async def get_passwords(request: Request) -> Passwords:
     return request.app.state.passwords
 
 
@@ -55,7 +59,7 @@ def get_optional_user(request: Request, session: SessionDep, now: NowDep) -> Use
 OptionalUser = Annotated[User | None, Depends(get_optional_user)]
 
 
-def get_current_user(user: OptionalUser) -> User:
+async def get_current_user(user: OptionalUser) -> User:
     if user is None:
         raise SignInRequired
     return user
@@ -67,7 +71,7 @@ CurrentUser = Annotated[User, Depends(get_current_user)]
 def require_role(*roles: Role):
     """A router dependency that admits only these roles (403 for anyone else)."""
 
-    def check(user: CurrentUser) -> User:
+    async def check(user: CurrentUser) -> User:
         if user.role not in roles:
             raise NotAllowed(user.role)
         return user
@@ -75,13 +79,13 @@ def require_role(*roles: Role):
     return check
 
 
-def get_patient(user: CurrentUser) -> User:
+async def get_patient(user: CurrentUser) -> User:
     if user.role is not Role.PATIENT:
         raise NotAllowed(user.role)
     return user
 
 
-def get_practitioner(user: CurrentUser) -> User:
+async def get_practitioner(user: CurrentUser) -> User:
     if user.role is not Role.PRACTITIONER:
         raise NotAllowed(user.role)
     return user
