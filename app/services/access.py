@@ -103,9 +103,19 @@ def profile_for(
     patient = patient_for(session, actor=actor, patient_id=patient_id, purpose=purpose)
     profile = memo.remembered(
         session,
-        ("profile", patient.id),
+        _profile_key(patient.id),
         lambda: session.scalar(_PROFILE, {"user_id": patient.id}),
     )
     if profile is None:
         raise NotFound("patient")
     return profile
+
+
+def _profile_key(patient_id: int) -> tuple[str, int]:
+    return ("profile", patient_id)
+
+
+def remember_profile(session: Session, *, patient_id: int, profile: PatientProfile | None) -> None:
+    """A patient's profile read together with their session (app.services.auth), so
+    that ``profile_for`` in the same request costs no query of its own."""
+    memo.keep(session, _profile_key(patient_id), profile)

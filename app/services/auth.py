@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 
 from app.config import Settings
 from app.i18n import N_
-from app.models import LoginAttempt, Role, User, UserSession
+from app.models import LoginAttempt, PatientProfile, Role, User, UserSession
 from app.security import (
     Passwords,
     is_known_device,
@@ -23,6 +23,7 @@ from app.security import (
     new_session_token,
     token_digest,
 )
+from app.services import access
 from app.services.accounts import normalise_email, password_problem
 from app.services.errors import InvalidInput
 
@@ -230,10 +231,12 @@ def _open_session(
 
 
 # Built once: every request runs it, and constructing a statement costs more than
-# SQLite takes to run it.
+# SQLite takes to run it. The profile comes along: nearly every patient request
+# needs it next.
 _BY_TOKEN = (
-    select(User)
+    select(User, PatientProfile)
     .join(UserSession, UserSession.user_id == User.id)
+    .outerjoin(PatientProfile, PatientProfile.user_id == User.id)
     .where(
         UserSession.token_hash == bindparam("token_hash"),
         UserSession.expires_at > bindparam("now"),
@@ -246,7 +249,13 @@ def user_for_token(session: Session, *, token: str | None, now: datetime) -> Use
     """The active user a session cookie belongs to, if it is still valid."""
     if not token or len(token) > 100:
         return None
-    return session.exec(_BY_TOKEN, params={"token_hash": token_digest(token), "now": now}).first()
+    found = session.exec(_BY_TOKEN, params={"token_hash": token_digest(token), "now": now}).first()
+    if found is None:
+        return None
+    user, profile = found
+    if user.role is Role.PATIENT:
+        access.remember_profile(session, patient_id=user.id, profile=profile)
+    return user
 
 
 def _end(session: Session, token: str) -> None:

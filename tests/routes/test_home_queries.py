@@ -10,9 +10,9 @@ from sqlalchemy import event
 from tests.conftest import sign_in
 from tests.diary_helpers import add_cramp, tokyo
 
-# The gate (session, consent, questionnaire), the plan and today's routines, the
-# morning card, the goal and the red flags: each asked once.
-MOST_QUERIES = 16
+# The gate (session with the profile, consent, questionnaire), the plan and today's
+# routines, the morning card, the goal and the red flags: each asked once.
+MOST_QUERIES = 15
 
 
 def _statements(app, client, url: str) -> list[str]:
@@ -29,6 +29,10 @@ def _statements(app, client, url: str) -> list[str]:
     return statements
 
 
+def profile_read(statement: str) -> bool:
+    return statement.lstrip().startswith("SELECT") and "patientprofile.time_zone" in statement
+
+
 def test_the_home_screen_asks_each_thing_once_however_long_the_history(
     app, client, patient, session
 ):
@@ -42,8 +46,9 @@ def test_the_home_screen_asks_each_thing_once_however_long_the_history(
     long = _statements(app, client, "/patient/")
     assert len(long) == len(short)
     assert len(long) <= MOST_QUERIES
-    profile_reads = [s for s in long if s.lstrip().startswith("SELECT patientprofile.")]
+    profile_reads = [s for s in long if profile_read(s)]
     assert len(profile_reads) == 1, "the profile is read once per request"
+    assert "usersession" in profile_reads[0], "with the session, in the same query"
     plan_reads = [s for s in long if s.lstrip().startswith("SELECT planitem.")]
     assert len(plan_reads) == 1, "the plan is read once per request"
     cramp_reads = [s for s in long if "FROM crampevent" in s]
