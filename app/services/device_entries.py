@@ -27,8 +27,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from functools import cache
 from typing import Generic, Protocol, TypeVar
 
+from sqlalchemy import Select, bindparam
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -73,23 +75,30 @@ def fingerprint(payload: dict) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def is_deleted(session: Session, *, kind: EntryKind, patient_id: int, client_id: uuid.UUID) -> bool:
-    return (
-        session.exec(
-            select(DeletedEntry.id).where(
-                DeletedEntry.patient_id == patient_id,
-                DeletedEntry.kind == kind.value,
-                DeletedEntry.client_id == client_id,
-            )
-        ).first()
-        is not None
+# Every entry a device sends asks both questions below, so their statements are
+# built once (building one costs more than running it).
+_DELETED = select(DeletedEntry.id).where(
+    DeletedEntry.patient_id == bindparam("patient_id"),
+    DeletedEntry.kind == bindparam("kind"),
+    DeletedEntry.client_id == bindparam("client_id"),
+)
+
+
+@cache
+def _stored_statement(model: type[E]) -> Select:
+    return select(model).where(
+        model.patient_id == bindparam("patient_id"), model.client_id == bindparam("client_id")
     )
 
 
+def is_deleted(session: Session, *, kind: EntryKind, patient_id: int, client_id: uuid.UUID) -> bool:
+    params = {"patient_id": patient_id, "kind": kind.value, "client_id": client_id}
+    return session.exec(_DELETED, params=params).first() is not None
+
+
 def stored(session: Session, model: type[E], *, patient_id: int, client_id: uuid.UUID) -> E | None:
-    return session.exec(
-        select(model).where(model.patient_id == patient_id, model.client_id == client_id)
-    ).first()
+    params = {"patient_id": patient_id, "client_id": client_id}
+    return session.exec(_stored_statement(model), params=params).first()
 
 
 def repeat_of(
