@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from itertools import chain
 
-from sqlalchemy import JSON, Column, event, update
+from sqlalchemy import JSON, Column, bindparam, event, update
 from sqlalchemy.orm import Session
 from sqlmodel import Field, SQLModel
 
@@ -66,15 +66,20 @@ def _changed_patients(session: Session) -> set[int]:
 _SOURCE_TABLES = frozenset(t.__tablename__ for t in (*FIGURE_SOURCES, PatientProfile))
 
 
+_PROFILES = PatientProfile.__table__
+_BUMP_ALL = update(_PROFILES).values(figures_version=_PROFILES.c.figures_version + 1)
+# Built once: every entry a device sends runs it.
+_BUMP_SOME = _BUMP_ALL.where(_PROFILES.c.user_id.in_(bindparam("ids", expanding=True)))
+
+
 def _bump(session: Session, ids: set[int] | None) -> None:
     # In the same transaction as the change, so no reader can see the change with the
     # old version (a dashboard reads the versions before the diary). Run on the
     # connection, so it is neither flushed nor seen by do_orm_execute again.
-    profile = PatientProfile.__table__
-    bump = update(profile).values(figures_version=profile.c.figures_version + 1)
-    if ids is not None:
-        bump = bump.where(profile.c.user_id.in_(sorted(ids)))
-    session.connection().execute(bump)
+    if ids is None:
+        session.connection().execute(_BUMP_ALL)
+    else:
+        session.connection().execute(_BUMP_SOME, {"ids": sorted(ids)})
 
 
 @event.listens_for(Session, "after_flush")
