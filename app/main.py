@@ -82,6 +82,9 @@ def create_app(
     errors.install(app)
     app.mount("/static", StaticAssets(directory=STATIC_DIR), name="static")
     app.include_router(health.router)
+    # Routes are matched in order, one by one: the JSON API comes first because the
+    # devices' entries are the busiest requests, and its /api/ paths meet no page's.
+    app.include_router(api_routes.router)
     # The OpenAPI document describes what programs call: the JSON API and /healthz.
     # Pages, forms, downloads and the installed app's files are for browsers; their
     # answers (HTML, 303 redirects) are not an API contract (tests/security/test_fuzz_api.py).
@@ -98,7 +101,6 @@ def create_app(
         disclosure.router,
     ):
         app.include_router(browser_router, include_in_schema=False)
-    app.include_router(api_routes.router)
 
     # Added last = runs first: headers wrap everything, even a refused CSRF check;
     # the body limit holds before anything reads a body.
