@@ -6,8 +6,11 @@ keys, and writers that queue instead of failing); PostgreSQL needs none of it.
 
 from __future__ import annotations
 
+import fcntl
+import os
 import sqlite3
 import threading
+import time
 import weakref
 from collections import deque
 from collections.abc import AsyncIterator, Iterator
@@ -65,7 +68,8 @@ def _make_sqlite_engine(
         cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         cursor.close()
 
-    queue = _QUEUES[engine] = WriterQueue()
+    shared = Path(f"{database}.writers") if database and database != ":memory:" else None
+    queue = _QUEUES[engine] = WriterQueue(between_processes=shared)
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn) -> None:
@@ -102,17 +106,37 @@ class WriterQueue:
     loop measured runs of up to 25 transactions by one thread while the others slept,
     so a waiter's wait grew with the whole workload and passed busy_timeout on a busy
     machine ("database is locked"). Writers of this process therefore queue here,
-    in order, and the lock is handed to the longest waiter; busy_timeout is left to
-    guard against other processes. The wait here is bounded by busy_timeout too, so
-    a deadlock still ends with "database is locked" rather than a hang.
+    in order, and the lock is handed to the longest waiter. The wait here is bounded
+    by busy_timeout too, so a deadlock still ends with "database is locked" rather
+    than a hang.
+
+    The app's other processes (uvicorn --workers) meet at a lock file beside the
+    database (``between_processes``) before they meet at SQLite's lock: the holder
+    of this process's turn takes it, polling every half millisecond, where SQLite's
+    busy handler would have slept 1, 2, 5, 10... ms while the other process's writer
+    was long done. Processes that do not take it (the CLI) still meet SQLite's lock
+    and busy_timeout.
     """
 
-    def __init__(self) -> None:
+    POLL_S = 0.0005
+
+    def __init__(self, *, between_processes: Path | None = None) -> None:
         self._lock = threading.Lock()
         self._waiters: deque[threading.Event] = deque()
         self._held = False
+        self._shared = between_processes
+        self._shared_fd: int | None = None
 
     def acquire(self, *, timeout: float) -> bool:
+        deadline = time.monotonic() + timeout
+        if not self._take_turn(timeout):
+            return False
+        if self._shared is None or self._take_shared(deadline):
+            return True
+        self._pass_turn()
+        return False
+
+    def _take_turn(self, timeout: float) -> bool:
         with self._lock:
             if not self._held:
                 self._held = True
@@ -127,11 +151,30 @@ class WriterQueue:
             self._waiters.remove(turn)
             return False
 
+    def _take_shared(self, deadline: float) -> bool:
+        # Only the holder of this process's turn gets here, so one thread at a time
+        # uses the descriptor; it is opened on first use, in the serving process.
+        if self._shared_fd is None:
+            self._shared_fd = os.open(self._shared, os.O_RDWR | os.O_CREAT, 0o600)
+        while True:
+            try:
+                fcntl.flock(self._shared_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return True
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    return False
+                time.sleep(self.POLL_S)
+
     @property
     def waiting(self) -> int:
         return len(self._waiters)
 
     def release(self) -> None:
+        if self._shared_fd is not None:
+            fcntl.flock(self._shared_fd, fcntl.LOCK_UN)
+        self._pass_turn()
+
+    def _pass_turn(self) -> None:
         with self._lock:
             if self._waiters:
                 self._waiters.popleft().set()  # stays held: handed over
