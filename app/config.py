@@ -52,6 +52,11 @@ class Settings(BaseSettings):
     sqlite_busy_timeout_ms: int = Field(default=5000, ge=0)
     db_pool_size: int = Field(default=10, ge=1)
     db_max_overflow: int = Field(default=20, ge=0)
+    # Requests of one process that work at once (the rest wait their turn on the event
+    # loop). Python runs one thread at a time, so beyond a few, more only fight over it:
+    # 200 patients logging against 2 workers on PostgreSQL took 9.8 ms of server CPU a
+    # cramp with 29 at once and 4.7 ms with 8 (tests/reliability/test_load.py).
+    max_active_requests: int = Field(default=8, ge=1)
     # Web Push (issue 11): a VAPID private key in PEM (else made on first use and kept
     # in the database), the contact push services may write to, and how often the
     # in-process reminder loop runs (0: off; use `tsuranai send-reminders` from cron).

@@ -212,10 +212,13 @@ class ConnectionGate:
     requests hold a session as the pool has connections (one is kept back for
     /healthz), and on SQLite one writer at a time holds the write lock, the way
     SQLite would serialise them anyway.
+
+    Fewer still work at once (``active``): every request holding a session competes
+    for the one interpreter lock, and a crowd of them only makes each slower.
     """
 
-    def __init__(self, engine: Engine, *, capacity: int) -> None:
-        self.slots = anyio.Semaphore(max(1, capacity - 1))
+    def __init__(self, engine: Engine, *, capacity: int, active: int | None = None) -> None:
+        self.slots = anyio.Semaphore(max(1, min(capacity - 1, active or capacity)))
         self.writer = anyio.Lock() if engine.dialect.name == "sqlite" else None
 
 

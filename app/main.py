@@ -70,7 +70,9 @@ def create_app(
     app.state.settings = settings
     app.state.engine = engine
     app.state.db_gate = ConnectionGate(
-        engine, capacity=settings.db_pool_size + settings.db_max_overflow
+        engine,
+        capacity=settings.db_pool_size + settings.db_max_overflow,
+        active=settings.max_active_requests,
     )
     app.state.clock = clock or SystemClock()
     app.state.passwords = Passwords(settings)

@@ -7,6 +7,8 @@ Throughput and memory figures live in ``make bench`` (bench/run.py).
 from __future__ import annotations
 
 import asyncio
+import fcntl
+import os
 import threading
 import time
 from collections import Counter
@@ -384,3 +386,59 @@ def test_a_writer_that_gives_up_leaves_the_queue():
     assert queue.waiting == 0
     queue.release()
     assert queue.acquire(timeout=0.01)
+
+
+@pytest.mark.sqlite_only
+def test_the_apps_processes_meet_at_a_lock_file_while_one_writes(database_url):
+    """Another app process (uvicorn --workers) waits at the lock file beside the
+    database, woken within a poll of the commit, instead of sleeping in SQLite's busy
+    handler; the file is free again once the writer has committed."""
+    app = create_app(settings_for(database_url))
+    engine = app.state.engine
+    lock_file = os.open(f"{engine.url.database}.writers", os.O_RDWR | os.O_CREAT)
+
+    def taken_elsewhere() -> bool:
+        try:
+            fcntl.flock(lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(lock_file, fcntl.LOCK_UN)
+        return False
+
+    try:
+        with write_session(engine) as first:
+            count(first, LoginAttempt)
+            assert taken_elsewhere()
+            first.commit()
+            assert not taken_elsewhere()
+        with Session(engine) as reader:  # reading needs no turn
+            count(reader, LoginAttempt)
+            assert not taken_elsewhere()
+    finally:
+        os.close(lock_file)
+        engine.dispose()
+
+
+def test_no_more_requests_work_at_once_than_allowed(database_url):
+    app = create_app(settings_for(database_url, max_active_requests=2))
+
+    def request() -> Request:
+        return Request({"type": "http", "method": "GET", "app": app, "headers": []})
+
+    async def third_waits_for_a_turn() -> tuple[bool, bool]:
+        first, second, third = (get_session(request()) for _ in range(3))
+        await anext(first)
+        await anext(second)
+        waiting = asyncio.ensure_future(anext(third))
+        await asyncio.sleep(0.2)
+        waited = not waiting.done()
+        await first.aclose()
+        await asyncio.wait_for(waiting, DEADLINE_S)
+        for sessions in (second, third):
+            await sessions.aclose()
+        return waited, waiting.done()
+
+    try:
+        assert run_async(third_waits_for_a_turn()) == (True, True)
+    finally:
+        app.state.engine.dispose()
