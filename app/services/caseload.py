@@ -40,22 +40,14 @@ class SortKey(StrEnum):
     RED_FLAGS = "red_flags"
 
 
-@dataclass(frozen=True)
-class CaseloadRow:
+@dataclass(frozen=True, kw_only=True)
+class CaseloadRow(Figures):
+    """One patient's figures, with who they are and what the clinic has planned."""
+
     patient_id: int
     name: str
-    last_activity: date | None
-    days_silent: int
-    silent_nights: int  # the latest nights in a row without a record
-    adherence_7: int | None
-    adherence_30: int | None
-    cramp_nights_7: int
-    cramp_nights_before: int
     trend: rules.Trend
-    unrecorded_7: int
     next_visit: date | None
-    red_flags: tuple[str, ...]
-    attention: tuple[rules.Attention, ...]
 
 
 # Rows on one page of the dashboard: sorting and filtering still run over every patient;
@@ -93,7 +85,8 @@ class Caseload:
         return self.first + len(self.rows) - 1 if self.rows else 0
 
 
-_STORED = [f.name for f in fields(Figures) if f.name != "valid_until"]
+_FIGURES = [f.name for f in fields(Figures)]
+_STORED = [name for name in _FIGURES if name != "valid_until"]
 
 
 def _stored(digest: tuple, version: int, now: datetime) -> Figures | None:
@@ -198,20 +191,11 @@ def caseload(
         f = figures[patient_id]
         rows.append(
             CaseloadRow(
+                **{key: getattr(f, key) for key in _FIGURES},
                 patient_id=patient_id,
                 name=name,
-                last_activity=f.last_activity,
-                days_silent=f.days_silent,
-                silent_nights=f.silent_nights,
-                adherence_7=f.adherence_7,
-                adherence_30=f.adherence_30,
-                cramp_nights_7=f.cramp_nights_7,
-                cramp_nights_before=f.cramp_nights_before,
                 trend=rules.trend(f.cramp_nights_7, f.cramp_nights_before),
-                unrecorded_7=f.unrecorded_7,
                 next_visit=next_visit,
-                red_flags=f.red_flags,
-                attention=f.attention,
             )
         )
     reasons: dict[rules.Attention, int] = defaultdict(int)
