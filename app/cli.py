@@ -72,6 +72,14 @@ def migrate() -> None:
     typer.echo("Database is up to date.")
 
 
+# A client may reuse an idle connection at the very moment the server closes it; a
+# POST sent then is lost (no answer, and neither a proxy nor an HTTP library resends
+# a POST by itself). Only the side that closes first is safe, so the server keeps
+# idle connections longer than whoever talks to it: proxies (nginx, cloud load
+# balancers: 60 s) and HTTP libraries (5 s), not uvicorn's own 5 s.
+KEEP_ALIVE_S = 75
+
+
 @app.command()
 def serve(
     host: str = typer.Option("127.0.0.1", help="Address to listen on."),
@@ -87,6 +95,11 @@ def serve(
     ),
     run_migrations: bool = typer.Option(
         False, "--migrate", help="Bring the schema up to date first (safe with several replicas)."
+    ),
+    keep_alive: int = typer.Option(
+        KEEP_ALIVE_S,
+        envvar="TSURANAI_KEEP_ALIVE_SECONDS",
+        help="Seconds an idle connection stays open; longer than any proxy's in front.",
     ),
 ) -> None:
     """Serve the app with uvicorn."""
@@ -105,6 +118,7 @@ def serve(
         workers=workers,
         proxy_headers=proxy_headers,
         forwarded_allow_ips=forwarded_allow_ips,
+        timeout_keep_alive=keep_alive,
     )
 
 

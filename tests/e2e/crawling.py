@@ -15,15 +15,11 @@ from __future__ import annotations
 
 import re
 import shutil
-import threading
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urldefrag, urlsplit
-
-import uvicorn
 
 from app import demo
 from app.clock import TravellingClock
@@ -34,7 +30,7 @@ from app.models import TokenPurpose
 from app.services import invites
 from tests import factories
 from tests.e2e import accessibility
-from tests.e2e.fixtures import PHONE, LiveServer, _free_port
+from tests.e2e.fixtures import PHONE, LiveServer, serving_in_thread
 
 # Reported through a binding the init script calls; the page cannot fake a
 # console message into it and it survives every navigation.
@@ -112,26 +108,8 @@ def _settings(path: Path):
 
 @contextmanager
 def serve(path: Path) -> Iterator[LiveServer]:
-    clock = TravellingClock(factories.NOW)
-    application = create_app(_settings(path), clock=clock)
-    port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(application, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    pause = threading.Event()
-    while not server.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("live server did not start")
-        pause.wait(0.02)
-    try:
-        yield LiveServer(url=f"http://127.0.0.1:{port}", app=application, clock=clock)
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        application.state.engine.dispose()
+    with serving_in_thread(_settings(path), TravellingClock(factories.NOW)) as server:
+        yield server
 
 
 def shape(path_and_query: str) -> str:

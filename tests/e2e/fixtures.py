@@ -12,12 +12,14 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import uvicorn
 
+from app.cli import KEEP_ALIVE_S
 from app.clock import TravellingClock
 from app.db import write_session
 from app.main import create_app
@@ -81,17 +83,21 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture
-def live_server(tmp_path, migrated_template) -> Iterator[LiveServer]:
-    from tests.conftest import settings_for
-
-    path = tmp_path / "live.db"
-    shutil.copyfile(migrated_template, path)
-    clock = TravellingClock()
-    application = create_app(settings_for(f"sqlite:///{path}"), clock=clock)
+@contextmanager
+def serving_in_thread(settings, clock: TravellingClock) -> Iterator[LiveServer]:
+    """The app on ``settings`` served by uvicorn in a thread of this process, with the
+    keep-alive ``tsuranai serve`` uses."""
+    application = create_app(settings, clock=clock)
     port = _free_port()
     server = uvicorn.Server(
-        uvicorn.Config(application, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+        uvicorn.Config(
+            application,
+            host="127.0.0.1",
+            port=port,
+            log_level="warning",
+            lifespan="on",
+            timeout_keep_alive=KEEP_ALIVE_S,
+        )
     )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -103,10 +109,22 @@ def live_server(tmp_path, migrated_template) -> Iterator[LiveServer]:
         if time.monotonic() > deadline:
             raise RuntimeError("live server did not start")
         pause.wait(0.02)
-    yield LiveServer(url=f"http://127.0.0.1:{port}", app=application, clock=clock)
-    server.should_exit = True
-    thread.join(timeout=10)
-    application.state.engine.dispose()
+    try:
+        yield LiveServer(url=f"http://127.0.0.1:{port}", app=application, clock=clock)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        application.state.engine.dispose()
+
+
+@pytest.fixture
+def live_server(tmp_path, migrated_template) -> Iterator[LiveServer]:
+    from tests.conftest import settings_for
+
+    path = tmp_path / "live.db"
+    shutil.copyfile(migrated_template, path)
+    with serving_in_thread(settings_for(f"sqlite:///{path}"), TravellingClock()) as server:
+        yield server
 
 
 @pytest.fixture

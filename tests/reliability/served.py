@@ -20,6 +20,7 @@ from pathlib import Path
 
 import httpx2
 
+from app.cli import KEEP_ALIVE_S
 from app.config import get_settings
 from app.main import create_app
 from tests import factories
@@ -86,6 +87,7 @@ class Server:
             sys.executable, "-m", "uvicorn", "tests.reliability.served:create", "--factory",
             "--host", "127.0.0.1", "--port", str(self.port), "--workers", str(self.workers),
             "--log-level", "info", "--no-access-log",
+            "--timeout-keep-alive", str(KEEP_ALIVE_S),  # as `tsuranai serve` does
         ]  # fmt: skip
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
