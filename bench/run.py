@@ -221,13 +221,13 @@ class Server:
             self.process.wait()
 
 
-def sign_in(base_url: str, email: str) -> dict[str, str]:
+def sign_in(base_url: str, email: str, password: str = PASSWORD) -> dict[str, str]:
     """Sign in as a browser does; returns the session and CSRF cookies it then holds."""
-    with httpx2.Client(base_url=base_url, timeout=10) as client:
+    with httpx2.Client(base_url=base_url, timeout=30) as client:
         client.get("/login")
         response = client.post(
             "/login",
-            data={CSRF_FIELD: client.cookies[CSRF_COOKIE], "email": email, "password": PASSWORD},
+            data={CSRF_FIELD: client.cookies[CSRF_COOKIE], "email": email, "password": password},
             follow_redirects=False,
         )
         if response.status_code != 303 or SESSION_COOKIE not in response.cookies:

@@ -36,7 +36,8 @@ sys.path.insert(0, str(PROJECT))
 
 from app.demo import DEMO_PASSWORD  # noqa: E402
 from app.demo.accounts import DOMAIN  # noqa: E402
-from scripts.audit_weight import FIRST_VISIT_LIMIT, html_only, measure, sign_in  # noqa: E402
+from bench.run import sign_in  # noqa: E402
+from scripts.audit_weight import FIRST_VISIT_LIMIT, html_only, measure  # noqa: E402
 
 BIN = Path(sys.executable).parent
 LIGHTHOUSE = PROJECT / "node_modules" / "lighthouse" / "cli" / "index.js"

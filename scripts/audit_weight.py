@@ -13,10 +13,6 @@ import threading
 import time
 from dataclasses import dataclass, field
 
-import httpx2
-
-from app.security import CSRF_COOKIE, CSRF_FIELD, SESSION_COOKIE
-
 FIRST_VISIT_LIMIT = 60 * 1024
 PHONE = {"width": 390, "height": 844}
 
@@ -83,23 +79,6 @@ class _Recorder:
         with self._lock:
             taken, self.visit = self.visit, Visit()
         return taken
-
-
-def sign_in(base_url: str, email: str, password: str) -> dict[str, str]:
-    """The cookies a browser holds after signing in with the form."""
-    with httpx2.Client(base_url=base_url, timeout=30) as client:
-        client.get("/login")
-        response = client.post(
-            "/login",
-            data={CSRF_FIELD: client.cookies[CSRF_COOKIE], "email": email, "password": password},
-            follow_redirects=False,
-        )
-        if response.status_code != 303 or SESSION_COOKIE not in response.cookies:
-            raise RuntimeError(f"sign-in as {email} failed: {response.status_code}")
-        return {
-            SESSION_COOKIE: response.cookies[SESSION_COOKIE],
-            CSRF_COOKIE: client.cookies[CSRF_COOKIE],
-        }
 
 
 def _eventually(page, expression: str, timeout: float = 60.0) -> None:

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from scripts.audit_weight import FIRST_VISIT_LIMIT, html_only, measure, sign_in
+from bench.run import sign_in
+from scripts.audit_weight import FIRST_VISIT_LIMIT, html_only, measure
 from tests import factories
 
 pytestmark = pytest.mark.browser
