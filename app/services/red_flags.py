@@ -160,49 +160,72 @@ def recent_cramps(session: Session, *, patient_id: int, now: datetime) -> list[L
     return list(memo.remembered(session, ("recent_cramps", patient_id, now), load))
 
 
-def _load(
-    session: Session,
-    ids_query,
-    *,
-    now: datetime,
-    profiles: dict[int, PatientProfile] | None = None,
-    intakes: dict[int, Intake] | None = None,
-    patient_id: int | None = None,
-) -> dict[int, PatientFlags]:
-    """Five queries: profiles, cramps, check-ins, intakes, reviews, for every patient
-    whose id ``ids_query`` (a subquery) selects, or for ``patient_id`` alone; fewer
-    when the caller already holds the ``profiles`` and ``intakes``."""
+def _since(now: datetime) -> dict[str, object]:
+    """The bound parameters that start every read at ``now - LOOKBACK``."""
     since = now - LOOKBACK
-    params = {"since_at": since.astimezone(UTC), "since_day": since.date()}
-    if patient_id is not None:
-        reads = _ONE_PATIENT
-        params["patient_id"] = patient_id
-    else:
-        reads = _Reads.of(lambda column: column.in_(ids_query))
-    if profiles is None:
-        profiles = {
-            p.user_id: p
-            for p in session.exec(
-                select(PatientProfile).where(col(PatientProfile.user_id).in_(ids_query))
-            )
-        }
-    cramps: dict[int, list[LoggedCramp]] = defaultdict(list)
-    if patient_id is not None:
-        cramps[patient_id] = recent_cramps(session, patient_id=patient_id, now=now)
-    else:
-        for row in session.exec(reads.cramps, params=params):
-            cramps[row.patient_id].append(logged(row))
+    return {"since_at": since.astimezone(UTC), "since_day": since.date()}
+
+
+def _checkins_and_reviews(
+    session: Session, reads: _Reads, params: dict[str, object]
+) -> tuple[dict[int, list[MorningAnswer]], dict[tuple[int, str], FlagReview]]:
     checkins: dict[int, list[MorningAnswer]] = defaultdict(list)
     for pid, *answer in session.exec(reads.checkins, params=params):
         checkins[pid].append(MorningAnswer(*answer))
-    if intakes is None:
-        intakes = {
-            i.patient_id: i
-            for i in session.exec(select(Intake).where(col(Intake.patient_id).in_(ids_query)))
-        }
     reviews: dict[tuple[int, str], FlagReview] = {}
     for r in session.exec(reads.reviews, params=params):
         reviews[(r.patient_id, r.flag)] = r  # later rows win: the latest review
+    return checkins, reviews
+
+
+def flags_for(session: Session, *, actor: User, patient_id: int, now: datetime) -> PatientFlags:
+    """The flags that hold for one patient now, each with its latest review. The patient
+    themselves and their practitioners may ask; anyone else gets NotFound."""
+    patient = access.patient_for(session, actor=actor, patient_id=patient_id)
+    # The page has usually read the profile, the questionnaire and the recent cramps
+    # already (memo); the statements are built once (_ONE_PATIENT).
+    answered = intake_service.intake_row(session, patient_id=patient.id)
+    checkins, reviews = _checkins_and_reviews(
+        session, _ONE_PATIENT, {**_since(now), "patient_id": patient.id}
+    )
+    found = _compute(
+        [patient.id],
+        profiles={patient.id: access.profile_for(session, actor=actor, patient_id=patient.id)},
+        cramps={patient.id: recent_cramps(session, patient_id=patient.id, now=now)},
+        checkins=checkins,
+        intakes={patient.id: answered} if answered else {},
+        reviews=reviews,
+        now=now,
+    )
+    return found.get(patient.id, PatientFlags(patient.id))
+
+
+def flags_for_patients(
+    session: Session, *, actor: User, now: datetime, patient_ids: Iterable[int] | None = None
+) -> dict[int, PatientFlags]:
+    """Flags for every patient the actor may see for care (or those of ``patient_ids``
+    among them), keyed by patient id, in five queries whatever the number of patients
+    (profiles, cramps, check-ins, intakes, reviews). Patients without a flag map to an
+    empty PatientFlags; ids the actor may not see are simply absent."""
+    visible = access.visible_patient_ids(actor)
+    if patient_ids is not None:
+        visible = visible.where(col(User.id).in_(list(patient_ids)))
+    reads = _Reads.of(lambda column: column.in_(visible))
+    params = _since(now)
+    profiles = {
+        p.user_id: p
+        for p in session.exec(
+            select(PatientProfile).where(col(PatientProfile.user_id).in_(visible))
+        )
+    }
+    cramps: dict[int, list[LoggedCramp]] = defaultdict(list)
+    for row in session.exec(reads.cramps, params=params):
+        cramps[row.patient_id].append(logged(row))
+    intakes = {
+        i.patient_id: i
+        for i in session.exec(select(Intake).where(col(Intake.patient_id).in_(visible)))
+    }
+    checkins, reviews = _checkins_and_reviews(session, reads, params)
     return _compute(
         profiles.keys(),
         profiles=profiles,
@@ -212,36 +235,6 @@ def _load(
         reviews=reviews,
         now=now,
     )
-
-
-def flags_for(session: Session, *, actor: User, patient_id: int, now: datetime) -> PatientFlags:
-    """The flags that hold for one patient now, each with its latest review. The patient
-    themselves and their practitioners may ask; anyone else gets NotFound."""
-    patient = access.patient_for(session, actor=actor, patient_id=patient_id)
-    # The page has usually read the profile and the questionnaire already (memo).
-    answered = intake_service.intake_row(session, patient_id=patient.id)
-    found = _load(
-        session,
-        None,
-        now=now,
-        profiles={patient.id: access.profile_for(session, actor=actor, patient_id=patient.id)},
-        intakes={patient.id: answered} if answered else {},
-        patient_id=patient.id,
-    )
-    return found.get(patient.id, PatientFlags(patient.id))
-
-
-def flags_for_patients(
-    session: Session, *, actor: User, now: datetime, patient_ids: Iterable[int] | None = None
-) -> dict[int, PatientFlags]:
-    """Flags for every patient the actor may see for care (or those of ``patient_ids``
-    among them), keyed by patient id, in five queries whatever the number of patients.
-    Patients without a flag map to an empty PatientFlags; ids the actor may not see
-    are simply absent."""
-    visible = access.visible_patient_ids(actor)
-    if patient_ids is not None:
-        visible = visible.where(col(User.id).in_(list(patient_ids)))
-    return _load(session, visible, now=now)
 
 
 _LATEST_VISIT = (
