@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, timedelta
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from sqlalchemy import event
@@ -192,6 +193,34 @@ def test_sort_search_and_needs_attention(app, session, passwords, client):
     assert any("badge--warn" in str(row) for row in flagged)
     # An unknown sort key falls back to names, not an error.
     assert client.get("/practitioner?sort=nonsense").status_code == 200
+
+
+def test_sorting_and_paging_keep_the_search_and_the_filter(app, session, passwords, client):
+    clinic = _clinic(app, passwords, patients=caseload.PAGE_SIZE + 20, days=3)
+    sign_in(client, _practitioner(session, clinic))
+
+    def query(link) -> dict[str, list[str]]:
+        return parse_qs(urlsplit(link["href"]).query)
+
+    def header(page, key: str):
+        return next(a for a in page.select("table.caseload thead a") if f"sort={key}" in a["href"])
+
+    filtered = html(client.get("/practitioner?q=0&attention=1&sort=name&desc=1"))
+    # Another column: ascending, the search and the filter kept.
+    assert query(header(filtered, "adherence_7")) == {
+        "sort": ["adherence_7"], "q": ["0"], "attention": ["1"]
+    }  # fmt: skip
+    # The column sorted by now: the other way round.
+    assert query(header(filtered, "name")) == {"sort": ["name"], "q": ["0"], "attention": ["1"]}
+
+    # The demo names end in a three-digit number: "0" is in 111 of the 120.
+    first = html(client.get("/practitioner?q=0&sort=name&desc=1"))
+    following = first.select_one("nav.caseload-pages a[rel=next]")
+    assert query(following) == {"sort": ["name"], "desc": ["1"], "q": ["0"], "page": ["2"]}
+    second = html(client.get(following["href"]))
+    assert len(second.select("table.caseload tbody tr")) == 11
+    back = second.select_one("nav.caseload-pages a[rel=prev]")
+    assert query(back) == {"sort": ["name"], "desc": ["1"], "q": ["0"]}
 
 
 def test_the_table_is_its_own_htmx_fragment(app, session, passwords, client):

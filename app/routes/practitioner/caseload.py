@@ -3,6 +3,9 @@ filterable; the table is also its own htmx fragment."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+from urllib.parse import urlencode
+
 from fastapi import APIRouter, Request
 
 from app.db import SessionDep
@@ -30,9 +33,30 @@ def _query(request: Request) -> caseload.CaseloadQuery:
     )
 
 
+def query_string(query: caseload.CaseloadQuery, **changes) -> str:
+    """The caseload's URL query for ``query`` with ``changes``: what _query reads back.
+    A new sort starts again at the first page."""
+    q = replace(query, **changes)
+    params = {"sort": caseload.SortKey(q.sort).value}
+    if q.descending:
+        params["desc"] = "1"
+    if q.search:
+        params["q"] = q.search
+    if q.attention_only:
+        params["attention"] = "1"
+    if q.page and q.page > 1:
+        params["page"] = str(q.page)
+    return "?" + urlencode(params)
+
+
 @router.get("", name="practitioner.home")
 def show_caseload(
     request: Request, session: SessionDep, practitioner: CurrentPractitioner, now: NowDep
 ):
     view = caseload.caseload(session, actor=practitioner, now=now, query=_query(request))
-    return render(request, "practitioner/home.html", {"view": view}, block="caseload")
+    return render(
+        request,
+        "practitioner/home.html",
+        {"view": view, "query_string": query_string},
+        block="caseload",
+    )
