@@ -109,8 +109,8 @@ def _compute(
 
 @dataclass(frozen=True)
 class _Reads:
-    """The three statements ``_load`` runs, for the patients ``whose(column)`` selects;
-    ``since`` is a bound parameter."""
+    """The cramps, check-ins and reviews the rules read, for the patients that
+    ``whose(column)`` selects, from the bound parameters of ``_since`` on."""
 
     cramps: Select
     checkins: Select
