@@ -26,13 +26,11 @@ import os
 import platform
 import shutil
 import socket
-import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
 import uuid
-from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -40,6 +38,7 @@ from urllib.parse import urlencode
 
 import httpx2
 
+from app.backup import backup
 from app.clock import SystemClock
 from app.config import Environment, Settings
 from app.db import make_engine, write_session
@@ -124,12 +123,6 @@ LOAD = (
 )  # fmt: skip
 
 SCENARIOS = SPEED + LOAD
-
-
-def copy_database(source: Path, target: Path) -> None:
-    """A consistent copy of a SQLite database, WAL included (SQLite's online backup)."""
-    with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(target)) as dst:
-        src.backup(dst)
 
 
 def free_port() -> int:
@@ -456,12 +449,12 @@ def main(argv: list[str] | None = None) -> int:
         seeded = workdir / "seeded.db"
         print("Seeding patients with", ", ".join(f"{d}" for d in HISTORIES), "days of history")
         prepare_database(f"sqlite:///{seeded}")
+        now = SystemClock()()
         for scenario in scenarios:
             print(f"{scenario.name}: {scenario.description} ...", flush=True)
             # Each scenario starts from the seeded clinic: the cramp POST adds thousands of
             # cramps to its patient's last night, which the home screen after it would read.
-            database = workdir / f"{scenario.name}.db"
-            copy_database(seeded, database)
+            database = backup(f"sqlite:///{seeded}", workdir / f"{scenario.name}.db", now=now)
             results.append(run_scenario(scenario, f"sqlite:///{database}", workdir, args))
     add_ratios(results)
     targets = speed_targets(results)
