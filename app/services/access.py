@@ -5,6 +5,9 @@ narrow: a patient sees their own record; a practitioner sees the patients they h
 a care link to; the clinic admin sees a patient only for account tasks (links,
 reset links, a disclosure export), never to browse their diary. Anything else is
 NotFound, so that probing ids tells a stranger nothing about who exists.
+
+``stored_profile`` and ``remember_profile`` take a patient id without an actor: they
+are internal helpers for services that have already applied the rule.
 """
 
 from __future__ import annotations
@@ -101,14 +104,18 @@ def profile_for(
     """The profile (zone, bedtime, wake time) of a patient ``actor`` may see; the
     same rule as ``patient_for``, for services that need the patient's rhythm."""
     patient = patient_for(session, actor=actor, patient_id=patient_id, purpose=purpose)
-    profile = memo.remembered(
-        session,
-        _profile_key(patient.id),
-        lambda: session.scalar(_PROFILE, {"user_id": patient.id}),
-    )
+    profile = stored_profile(session, patient_id=patient.id)
     if profile is None:
         raise NotFound("patient")
     return profile
+
+
+def stored_profile(session: Session, *, patient_id: int) -> PatientProfile | None:
+    """A patient's profile row, read once per transaction (app.services.memo), with no
+    access check: for callers that already passed the rule, or hold the patient."""
+    return memo.remembered(
+        session, _profile_key(patient_id), lambda: session.scalar(_PROFILE, {"user_id": patient_id})
+    )
 
 
 def _profile_key(patient_id: int) -> tuple[str, int]:
@@ -117,5 +124,5 @@ def _profile_key(patient_id: int) -> tuple[str, int]:
 
 def remember_profile(session: Session, *, patient_id: int, profile: PatientProfile | None) -> None:
     """A patient's profile read together with their session (app.services.auth), so
-    that ``profile_for`` in the same request costs no query of its own."""
+    that ``stored_profile`` in the same request costs no query of its own."""
     memo.keep(session, _profile_key(patient_id), profile)

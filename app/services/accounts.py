@@ -18,7 +18,7 @@ from sqlmodel import Session, select
 from app.i18n import N_
 from app.models import CareLink, PatientProfile, Role, User
 from app.security import Passwords
-from app.services import memo, plan
+from app.services import access, plan
 from app.services.errors import InvalidInput, NotFound
 
 MIN_PASSWORD_LENGTH = 10
@@ -130,11 +130,7 @@ def link_care(
 
 
 def profile_of(session: Session, *, patient: User) -> PatientProfile:
-    profile = memo.remembered(
-        session,
-        ("profile", patient.id),
-        lambda: session.scalar(select(PatientProfile).where(PatientProfile.user_id == patient.id)),
-    )
+    profile = access.stored_profile(session, patient_id=patient.id)
     if profile is None:
         raise NotFound("profile")
     return profile
