@@ -52,13 +52,17 @@ def done_counts(session: Session, *, patient_id: int, start: date, end: date) ->
     One page asks for several overlapping windows (strength, this week's goals, what
     is due soon); the counts read are kept for the transaction (app.services.memo),
     a window inside them is answered from them, and one outside widens the next read
-    to cover both.
+    to cover both. A read also takes in the week of ``end`` and the day after it: a
+    page that counts up to a day nearly always shows that day's weekly goals and what
+    is due by tomorrow, and the extra days cost a few rows, not a query.
     """
     key = ("done_counts", patient_id)
     held: _Held | None = memo.recall(session, key)  # type: ignore[assignment]
     if held is not None and held.start <= start and end <= held.end:
         return held.within(start, end)
-    first, last = (min(start, held.start), max(end, held.end)) if held else (start, end)
+    first, last = min(start, week_of(end)[0]), end + timedelta(days=1)
+    if held is not None:
+        first, last = min(first, held.start), max(last, held.end)
     log: dict[str, dict[date, int]] = defaultdict(dict)
     params = {"patient_id": patient_id, "start": first, "end": last}
     rows = session.exec(_DONE_COUNTS, params=params)
@@ -114,14 +118,6 @@ def habit_strengths(
     snapshot = session.get(HabitSnapshot, patient_id)
     habits = _usable(snapshot, versions, today)
     since = snapshot.as_of + timedelta(days=1) if habits is not None else joined
-    # Read this week's and tomorrow's counts with the same query: the home screen asks
-    # for them next (weekly goals, what is due soon), and strengths ignore other days.
-    done_counts(
-        session,
-        patient_id=patient_id,
-        start=min(since, week_of(today)[0]),
-        end=today + timedelta(days=1),
-    )
     done = done_counts(session, patient_id=patient_id, start=since, end=today)
     return strengths(versions, done, today=today, habits=habits, since=since)
 
