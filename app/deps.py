@@ -12,7 +12,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from app import i18n
-from app.db import SessionDep
+from app.db import SAFE_METHODS, SessionDep
 from app.models import PatientProfile, Role, User
 from app.security import LOCALE_COOKIE, SESSION_COOKIE, Passwords
 from app.services import access, auth, consent, intake
@@ -110,9 +110,6 @@ def require_onboarded(session: SessionDep, patient: CurrentPatient) -> None:
         raise consent.ConsentRequired
     if not intake.has_answered(session, actor=patient):
         raise consent.IntakeRequired
-
-
-SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def require_consent_to_store(request: Request, session: SessionDep, user: CurrentUser) -> None:

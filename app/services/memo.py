@@ -22,7 +22,7 @@ _MEMO = "tsuranai.memo"
 
 def remembered(session: Session, key: Hashable, load: Callable[[], T]) -> T:
     """``load()``, or what it answered earlier in this transaction for ``key``."""
-    if session.new or session.dirty or session.deleted:
+    if _pending(session):
         # A change not yet flushed would be missing from a remembered answer. Loading
         # afresh flushes it (autoflush), which forgets everything remembered anyway.
         return load()
@@ -35,7 +35,7 @@ def remembered(session: Session, key: Hashable, load: Callable[[], T]) -> T:
 def recall(session: Session, key: Hashable) -> object | None:
     """What was kept for ``key`` in this transaction, or None (also while a change is
     pending, as ``remembered`` would load afresh then)."""
-    if session.new or session.dirty or session.deleted:
+    if _pending(session):
         return None
     return session.info.get(_MEMO, {}).get(key)
 
@@ -43,8 +43,13 @@ def recall(session: Session, key: Hashable) -> object | None:
 def keep(session: Session, key: Hashable, value: object) -> None:
     """Remember ``value`` for ``key`` for the rest of this transaction (not while a
     change is pending: the flush that writes it forgets everything anyway)."""
-    if not (session.new or session.dirty or session.deleted):
+    if not _pending(session):
         session.info.setdefault(_MEMO, {})[key] = value
+
+
+def _pending(session: Session) -> bool:
+    """Whether the session holds a change it has not flushed yet."""
+    return bool(session.new or session.dirty or session.deleted)
 
 
 def _forget(session: Session, *_args) -> None:
