@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import Depends, Request
+from starlette.concurrency import run_in_threadpool
 
 from app import i18n
 from app.db import SAFE_METHODS, SessionDep
@@ -21,6 +22,11 @@ from app.services.errors import NotAllowed
 # Dependencies that only look at what is already known are ``async``: FastAPI runs a
 # plain ``def`` dependency in the thread pool, and each such hop costs more than the
 # check itself. Those that read the database stay ``def`` (they would block the loop).
+#
+# Each dependency names as few others as it can: FastAPI walks a dependency's whole
+# tree every time it is named, and consults its cache only after the walk, so a check
+# that names ``CurrentUser`` (which names ``OptionalUser``, which names the session)
+# pays for the walk again on every route that uses it.
 
 
 class SignInRequired(Exception):
@@ -41,11 +47,13 @@ async def get_passwords(request: Request) -> Passwords:
 PasswordsDep = Annotated[Passwords, Depends(get_passwords)]
 
 
-def get_optional_user(request: Request, session: SessionDep, now: NowDep) -> User | None:
+def get_optional_user(request: Request, session: SessionDep) -> User | None:
     """The signed-in user, if any; also settles the request's language."""
     if hasattr(request.state, "user"):
         return request.state.user
-    user = auth.user_for_token(session, token=request.cookies.get(SESSION_COOKIE), now=now)
+    user = auth.user_for_token(
+        session, token=request.cookies.get(SESSION_COOKIE), now=request.app.state.clock()
+    )
     request.state.user = user
     request.state.locale = i18n.choose_locale(
         user_setting=user.locale if user else None,
@@ -60,6 +68,10 @@ OptionalUser = Annotated[User | None, Depends(get_optional_user)]
 
 
 async def get_current_user(user: OptionalUser) -> User:
+    return _signed_in(user)
+
+
+def _signed_in(user: User | None) -> User:
     if user is None:
         raise SignInRequired
     return user
@@ -71,22 +83,22 @@ CurrentUser = Annotated[User, Depends(get_current_user)]
 def require_role(*roles: Role):
     """A router dependency that admits only these roles (403 for anyone else)."""
 
-    async def check(user: CurrentUser) -> User:
-        if user.role not in roles:
+    async def check(user: OptionalUser) -> User:
+        if _signed_in(user).role not in roles:
             raise NotAllowed(user.role)
         return user
 
     return check
 
 
-async def get_patient(user: CurrentUser) -> User:
-    if user.role is not Role.PATIENT:
+async def get_patient(user: OptionalUser) -> User:
+    if _signed_in(user).role is not Role.PATIENT:
         raise NotAllowed(user.role)
     return user
 
 
-async def get_practitioner(user: CurrentUser) -> User:
-    if user.role is not Role.PRACTITIONER:
+async def get_practitioner(user: OptionalUser) -> User:
+    if _signed_in(user).role is not Role.PRACTITIONER:
         raise NotAllowed(user.role)
     return user
 
@@ -112,10 +124,17 @@ def require_onboarded(session: SessionDep, patient: CurrentPatient) -> None:
         raise consent.IntakeRequired
 
 
-def require_consent_to_store(request: Request, session: SessionDep, user: CurrentUser) -> None:
+async def require_consent_to_store(
+    request: Request, session: SessionDep, user: CurrentUser
+) -> None:
     """The JSON API's gate: a patient's unsafe request stores health data, so it needs
     their consent (403 naming the missing consent). Reading what is already stored
-    stays open: it is theirs."""
-    stores = user.role is Role.PATIENT and request.method not in SAFE_METHODS
-    if stores and not consent.has_consented(session, actor=user):
+    stays open: it is theirs. The session lookup brought the patient's consent along,
+    so the gate goes to the thread pool only when it must ask the database."""
+    if user.role is not Role.PATIENT or request.method in SAFE_METHODS:
+        return
+    consented = consent.known_consent(session, actor=user)
+    if consented is None:
+        consented = await run_in_threadpool(consent.has_consented, session, actor=user)
+    if not consented:
         raise consent.ConsentRequired

@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 
 from app.config import Settings
 from app.i18n import N_
-from app.models import LoginAttempt, PatientProfile, Role, User, UserSession
+from app.models import ConsentRecord, LoginAttempt, PatientProfile, Role, User, UserSession
 from app.security import (
     Passwords,
     is_known_device,
@@ -23,7 +23,7 @@ from app.security import (
     new_session_token,
     token_digest,
 )
-from app.services import access
+from app.services import access, consent
 from app.services.accounts import normalise_email, password_problem
 from app.services.errors import InvalidInput
 
@@ -231,12 +231,14 @@ def _open_session(
 
 
 # Built once: every request runs it, and constructing a statement costs more than
-# SQLite takes to run it. The profile comes along: nearly every patient request
-# needs it next.
+# SQLite takes to run it. The profile and the latest consent come along: nearly
+# every patient request needs them next (the pages' onboarding gate, the API's
+# consent gate, the plan).
 _BY_TOKEN = (
-    select(User, PatientProfile)
+    select(User, PatientProfile, ConsentRecord)
     .join(UserSession, UserSession.user_id == User.id)
     .outerjoin(PatientProfile, PatientProfile.user_id == User.id)
+    .outerjoin(ConsentRecord, ConsentRecord.id == consent.LATEST_ID)
     .where(
         UserSession.token_hash == bindparam("token_hash"),
         UserSession.expires_at > bindparam("now"),
@@ -252,9 +254,10 @@ def user_for_token(session: Session, *, token: str | None, now: datetime) -> Use
     found = session.exec(_BY_TOKEN, params={"token_hash": token_digest(token), "now": now}).first()
     if found is None:
         return None
-    user, profile = found
+    user, profile, latest_consent = found
     if user.role is Role.PATIENT:
         access.remember_profile(session, patient_id=user.id, profile=profile)
+        consent.remember_latest(session, patient_id=user.id, record=latest_consent)
     return user
 
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import bindparam
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from app.i18n import N_
@@ -58,12 +59,45 @@ _LATEST = (
 )
 
 
+# The latest record's id, for reading the record in a statement about the user.
+_EARLIER = aliased(ConsentRecord)
+LATEST_ID = (
+    select(_EARLIER.id)
+    .where(_EARLIER.patient_id == User.id)
+    .order_by(col(_EARLIER.agreed_at).desc(), col(_EARLIER.id).desc())
+    .limit(1)
+    .correlate(User)
+    .scalar_subquery()
+)
+_UNKNOWN = object()
+
+
 def latest(session: Session, *, patient_id: int) -> ConsentRecord | None:
     return memo.remembered(
         session,
-        ("consent", patient_id),
+        _key(patient_id),
         lambda: session.exec(_LATEST, params={"patient_id": patient_id}).first(),
     )
+
+
+def remember_latest(session: Session, *, patient_id: int, record: ConsentRecord | None) -> None:
+    """The latest record read together with the patient's session (app.services.auth),
+    so that the gates of the same request cost no query of their own."""
+    memo.keep(session, _key(patient_id), record)
+
+
+def known_consent(session: Session, *, actor: User) -> bool | None:
+    """``has_consented``, when this transaction already knows the answer (the session
+    lookup brought it along); None when finding out would ask the database. Asks it
+    nothing itself, so a gate on the event loop can answer without a thread hop: the
+    acting patient's own row is already in the session, and so no query checks them."""
+    patient = access.patient_for(session, actor=actor, patient_id=actor.id)
+    record = memo.recall(session, _key(patient.id), default=_UNKNOWN)
+    return None if record is _UNKNOWN else is_current(record)  # type: ignore[arg-type]
+
+
+def _key(patient_id: int) -> tuple[str, int]:
+    return ("consent", patient_id)
 
 
 def is_current(record: ConsentRecord | None) -> bool:

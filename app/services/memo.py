@@ -32,12 +32,12 @@ def remembered(session: Session, key: Hashable, load: Callable[[], T]) -> T:
     return memo[key]
 
 
-def recall(session: Session, key: Hashable) -> object | None:
-    """What was kept for ``key`` in this transaction, or None (also while a change is
-    pending, as ``remembered`` would load afresh then)."""
+def recall(session: Session, key: Hashable, default: object = None) -> object:
+    """What was kept for ``key`` in this transaction, or ``default`` (also while a
+    change is pending, as ``remembered`` would load afresh then)."""
     if _pending(session):
-        return None
-    return session.info.get(_MEMO, {}).get(key)
+        return default
+    return session.info.get(_MEMO, {}).get(key, default)
 
 
 def keep(session: Session, key: Hashable, value: object) -> None:

@@ -8,7 +8,6 @@ from datetime import date, timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from sqlalchemy import event
 from sqlmodel import select
 
 from app.demo import scale
@@ -25,6 +24,7 @@ from app.services.habits import done_counts
 from tests.conftest import html, sign_in
 from tests.diary_helpers import add_cramp, tokyo
 from tests.factories import NOW, PASSWORD
+from tests.statements import statements_sent
 
 
 def _clinic(app, passwords, patients: int, days: int = 45):
@@ -112,16 +112,8 @@ def test_caseload_adherence_matches_each_patients_own_history(app, session, pass
 
 
 def _count_queries(app, client, url: str) -> int:
-    statements = []
-
-    def count(_conn, _cursor, statement, *_args):
-        statements.append(statement)
-
-    event.listen(app.state.engine, "before_cursor_execute", count)
-    try:
+    with statements_sent(app.state.engine) as statements:
         assert client.get(url).status_code == 200
-    finally:
-        event.remove(app.state.engine, "before_cursor_execute", count)
     return len(statements)
 
 

@@ -5,27 +5,18 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import event
-
 from tests.conftest import sign_in
 from tests.diary_helpers import add_cramp, tokyo
+from tests.statements import statements_sent
 
-# The gate (session with the profile, consent, questionnaire), the plan and today's
-# routines, the morning card, the goal and the red flags: each asked once.
-MOST_QUERIES = 15
+# The gate (the session with the profile and the consent, then the questionnaire), the
+# plan and today's routines, the morning card, the goal and the red flags: each once.
+MOST_QUERIES = 14
 
 
 def _statements(app, client, url: str) -> list[str]:
-    statements: list[str] = []
-
-    def count(_conn, _cursor, statement, *_args):
-        statements.append(statement)
-
-    event.listen(app.state.engine, "before_cursor_execute", count)
-    try:
+    with statements_sent(app.state.engine) as statements:
         assert client.get(url).status_code == 200
-    finally:
-        event.remove(app.state.engine, "before_cursor_execute", count)
     return statements
 
 
@@ -49,6 +40,8 @@ def test_the_home_screen_asks_each_thing_once_however_long_the_history(
     profile_reads = [s for s in long if profile_read(s)]
     assert len(profile_reads) == 1, "the profile is read once per request"
     assert "usersession" in profile_reads[0], "with the session, in the same query"
+    assert "consentrecord" in profile_reads[0], "and so is the consent the gate checks"
+    assert not [s for s in long if s.lstrip().startswith("SELECT consentrecord.")]
     plan_reads = [s for s in long if s.lstrip().startswith("SELECT planitem.")]
     assert len(plan_reads) == 1, "the plan is read once per request"
     cramp_reads = [s for s in long if "FROM crampevent" in s]

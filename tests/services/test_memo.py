@@ -3,8 +3,12 @@ sees the new state at once, in the same transaction."""
 
 from __future__ import annotations
 
-from app.services import consent, plan
+from datetime import timedelta
+
+from app.db import write_session
+from app.services import auth, consent, plan
 from tests import factories
+from tests.statements import statements_sent
 
 
 def test_consent_read_again_after_it_is_withdrawn_in_the_same_transaction(session, passwords):
@@ -45,3 +49,42 @@ def test_a_caller_changing_its_plan_list_does_not_change_the_next_callers(sessio
     first = plan.plan_versions(session, patient_id=patient.id)
     first.clear()
     assert plan.plan_versions(session, patient_id=patient.id)
+
+
+def _session_token(app, settings, passwords, patient) -> str:
+    with write_session(app.state.engine) as db:
+        return auth.sign_in(
+            db, settings=settings, passwords=passwords, email=patient.email,
+            password=factories.PASSWORD, client_address="203.0.113.9", user_agent="test",
+            now=factories.NOW,
+        ).token  # fmt: skip
+
+
+def test_the_session_lookup_brings_the_patients_consent_along(app, settings, session, passwords):
+    consented = factories.make_patient(session, passwords, email="given@example.jp")
+    withdrawn = factories.make_patient(session, passwords, email="withdrawn@example.jp")
+    consent.withdraw_consent(session, actor=withdrawn, now=factories.NOW)
+    # Agreed again later: the newest record is the one that counts.
+    again = factories.make_patient(session, passwords, email="again@example.jp")
+    consent.withdraw_consent(session, actor=again, now=factories.NOW)
+    consent.give_consent(
+        session, actor=again, agreed=True, locale="en", now=factories.NOW + timedelta(minutes=1)
+    )
+    session.commit()
+    for patient, expected in ((consented, True), (withdrawn, False), (again, True)):
+        token = _session_token(app, settings, passwords, patient)
+        # A new transaction that has only looked up the session cookie, as a request.
+        with write_session(app.state.engine) as db:
+            user = auth.user_for_token(db, token=token, now=factories.NOW)
+            with statements_sent(app.state.engine) as asked:
+                known = consent.known_consent(db, actor=user)
+            assert (known, asked) == (expected, []), patient.email
+            assert consent.has_consented(db, actor=user) is expected
+
+
+def test_consent_not_yet_read_in_a_transaction_is_not_known(session, passwords):
+    patient = factories.make_patient(session, passwords)
+    session.commit()
+    assert consent.known_consent(session, actor=patient) is None
+    assert consent.has_consented(session, actor=patient)
+    assert consent.known_consent(session, actor=patient) is True

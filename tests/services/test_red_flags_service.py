@@ -7,7 +7,6 @@ from contextlib import contextmanager
 from datetime import date
 
 import pytest
-from sqlalchemy import event
 
 from app.domain.red_flags import FlagId
 from app.services import accounts
@@ -15,6 +14,7 @@ from app.services import red_flags as service
 from app.services.errors import NotFound
 from tests import factories
 from tests.diary_helpers import add_checkin, add_cramp, tokyo
+from tests.statements import statements_sent
 
 NOW = factories.NOW
 
@@ -66,17 +66,11 @@ def test_deleted_cramps_raise_nothing(session, patient):
 
 @contextmanager
 def counted(engine):
-    statements: list[str] = []
-
-    def count(_conn, _cursor, statement, *_args):
-        if statement.lstrip().upper().startswith("SELECT"):
-            statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
+    """The SELECT statements sent inside the block."""
+    with statements_sent(engine) as statements:
+        selects: list[str] = []
+        yield selects
+    selects.extend(s for s in statements if s.lstrip().upper().startswith("SELECT"))
 
 
 def _clinic(session, passwords, practitioner, n):

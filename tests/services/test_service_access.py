@@ -342,6 +342,7 @@ CASES: dict[str, Case] = {
         lambda s, a, w: consent.give_consent(s, actor=a, agreed=True, locale="ja", now=NOW)
     ),
     "consent.has_consented": own(lambda s, a, w: consent.has_consented(s, actor=a)),
+    "consent.known_consent": own(lambda s, a, w: consent.known_consent(s, actor=a)),
     "consent.state_of": own(lambda s, a, w: consent.state_of(s, actor=a)),
     "consent.withdraw_consent": own(lambda s, a, w: consent.withdraw_consent(s, actor=a, now=NOW)),
     "cramps.log_cramp": own(

@@ -7,14 +7,15 @@ shape (app.errors.api_error_body).
 
 from fastapi import APIRouter, Depends
 
-from app.deps import get_current_user, require_consent_to_store
+from app.deps import require_consent_to_store
 from app.routes.api import batch, completions, diary, me, push
 from app.routes.api.entries import ErrorOut
 
-# A patient's unsafe request stores health data: it needs their consent (issue 10).
+# Every request needs a signed-in user (the consent gate names CurrentUser), and a
+# patient's unsafe request stores health data: it needs their consent (issue 10).
 router = APIRouter(
     prefix="/api/v1",
-    dependencies=[Depends(get_current_user), Depends(require_consent_to_store)],
+    dependencies=[Depends(require_consent_to_store)],
     responses={
         400: {"model": ErrorOut, "description": "The body could not be read (not UTF-8)."},
         401: {"model": ErrorOut, "description": "Not signed in."},
