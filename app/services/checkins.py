@@ -164,11 +164,9 @@ def answer_checkin(
 def own_checkin(session: Session, *, actor: User, client_id: uuid.UUID) -> MorningCheckIn:
     """One of the acting patient's check-ins by client UUID (EntryGone once deleted)."""
     patient = access.patient_for(session, actor=actor, patient_id=actor.id)
-    if entries.is_deleted(
-        session, kind=EntryKind.CHECKIN, patient_id=patient.id, client_id=client_id
-    ):
-        raise entries.EntryGone(client_id)
-    row = entries.stored(session, MorningCheckIn, patient_id=patient.id, client_id=client_id)
+    row = entries.live(
+        session, MorningCheckIn, kind=EntryKind.CHECKIN, patient_id=patient.id, client_id=client_id
+    )
     if row is None:
         raise NotFound("check-in")
     return row

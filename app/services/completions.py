@@ -230,11 +230,9 @@ def delete_completion(
     could still be recorded: today or one of the last seven days. A deleted entry's
     UUID raises EntryGone; one that is not the patient's, NotFound."""
     patient = access.patient_for(session, actor=actor, patient_id=actor.id)
-    if entries.is_deleted(
-        session, kind=EntryKind.COMPLETION, patient_id=patient.id, client_id=client_id
-    ):
-        raise entries.EntryGone(client_id)
-    row = entries.stored(session, Completion, patient_id=patient.id, client_id=client_id)
+    row = entries.live(
+        session, Completion, kind=EntryKind.COMPLETION, patient_id=patient.id, client_id=client_id
+    )
     if row is None:
         raise NotFound("completion")
     _check_day(row.day, _today(session, patient, now))

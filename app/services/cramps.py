@@ -139,11 +139,12 @@ def _form_repeat(
 def _form_client_id(session: Session, *, patient_id: int, client_id: uuid.UUID) -> uuid.UUID:
     """The form's UUID when it is unused, else a fresh one: an HTML form is never a
     retry of an entry made earlier (the offline queue uses the API)."""
-    used = entries.stored(
-        session, CrampEvent, patient_id=patient_id, client_id=client_id
-    ) or entries.is_deleted(
-        session, kind=EntryKind.CRAMP, patient_id=patient_id, client_id=client_id
-    )
+    try:
+        used = entries.live(
+            session, CrampEvent, kind=EntryKind.CRAMP, patient_id=patient_id, client_id=client_id
+        )
+    except entries.EntryGone:
+        return uuid.uuid4()
     return uuid.uuid4() if used else client_id
 
 
@@ -221,11 +222,9 @@ def own_cramp(
     """
     patient = _own(session, actor)
     if client_id is not None:
-        if entries.is_deleted(
-            session, kind=EntryKind.CRAMP, patient_id=patient.id, client_id=client_id
-        ):
-            raise entries.EntryGone(client_id)
-        cramp = entries.stored(session, CrampEvent, patient_id=patient.id, client_id=client_id)
+        cramp = entries.live(
+            session, CrampEvent, kind=EntryKind.CRAMP, patient_id=patient.id, client_id=client_id
+        )
     else:
         cramp = session.get(CrampEvent, cramp_id) if cramp_id is not None else None
     if cramp is None or cramp.patient_id != patient.id:

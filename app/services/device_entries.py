@@ -30,7 +30,7 @@ from enum import StrEnum
 from functools import cache
 from typing import Generic, Protocol, TypeVar
 
-from sqlalchemy import Select, bindparam
+from sqlalchemy import Select, and_, bindparam, exists, literal
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -75,13 +75,31 @@ def fingerprint(payload: dict) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-# Every entry a device sends asks both questions below, so their statements are
-# built once (building one costs more than running it).
-_DELETED = select(DeletedEntry.id).where(
-    DeletedEntry.patient_id == bindparam("patient_id"),
-    DeletedEntry.kind == bindparam("kind"),
-    DeletedEntry.client_id == bindparam("client_id"),
-)
+# Every entry a device sends asks both questions (a tombstone? a stored entry?), so
+# they are one statement, built once per model (building one costs more than running
+# it). The one-row source on the left keeps the tombstone's answer when no entry is
+# stored, which is the common case: a new entry.
+_ONE_ROW = select(literal(1).label("one")).subquery()
+
+
+@cache
+def _live_statement(model: type[E]) -> Select:
+    gone = exists().where(
+        DeletedEntry.patient_id == bindparam("patient_id"),
+        DeletedEntry.kind == bindparam("kind"),
+        DeletedEntry.client_id == bindparam("client_id"),
+    )
+    return (
+        select(model, gone.label("gone"))
+        .select_from(_ONE_ROW)
+        .outerjoin(
+            model,
+            and_(
+                model.patient_id == bindparam("patient_id"),
+                model.client_id == bindparam("client_id"),
+            ),
+        )
+    )
 
 
 @cache
@@ -91,9 +109,15 @@ def _stored_statement(model: type[E]) -> Select:
     )
 
 
-def is_deleted(session: Session, *, kind: EntryKind, patient_id: int, client_id: uuid.UUID) -> bool:
+def live(
+    session: Session, model: type[E], *, kind: EntryKind, patient_id: int, client_id: uuid.UUID
+) -> E | None:
+    """The stored entry with this UUID, or None; raises EntryGone for a deleted one's."""
     params = {"patient_id": patient_id, "kind": kind.value, "client_id": client_id}
-    return session.exec(_DELETED, params=params).first() is not None
+    entry, gone = session.exec(_live_statement(model), params=params).one()
+    if gone:
+        raise EntryGone(client_id)
+    return entry
 
 
 def stored(session: Session, model: type[E], *, patient_id: int, client_id: uuid.UUID) -> E | None:
@@ -122,9 +146,7 @@ def repeat_of(
     0008) has an empty one; ``same_as_stored`` then judges the request against the
     entry's stored fields, so the retry of an old entry is still a repeat.
     """
-    if is_deleted(session, kind=kind, patient_id=patient_id, client_id=client_id):
-        raise EntryGone(client_id)
-    entry = stored(session, model, patient_id=patient_id, client_id=client_id)
+    entry = live(session, model, kind=kind, patient_id=patient_id, client_id=client_id)
     if entry is None:
         return None
     if not entry.created_fingerprint and same_as_stored is not None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import event
 from sqlmodel import select
 
 from app.models import CrampEvent, MorningCheckIn
@@ -11,6 +10,7 @@ from app.security import CSRF_HEADER
 from tests.conftest import csrf_token
 from tests.diary_helpers import tokyo
 from tests.routes.test_home_queries import profile_read
+from tests.statements import statements_sent
 
 KEY = "5f0c8f7e-1d2b-4c3a-9e8f-7a6b5c4d3e2f"
 CRAMP = {
@@ -226,15 +226,15 @@ def test_openapi_describes_the_diary_api(client):
     assert not any(p.startswith("/patient/diary") for p in schema["paths"])
 
 
-def test_logging_a_cramp_reads_the_profile_once(api, app):
-    statements: list[str] = []
-
-    def count(_conn, _cursor, statement, *_args):
-        statements.append(statement)
-
-    event.listen(app.state.engine, "before_cursor_execute", count)
-    try:
+def test_logging_a_cramp_asks_each_question_once(api, app):
+    with statements_sent(app.state.engine) as statements:
         assert api.post("/api/v1/cramps", json=CRAMP).status_code == 201
-    finally:
-        event.remove(app.state.engine, "before_cursor_execute", count)
-    assert len([s for s in statements if profile_read(s)]) == 1
+    reads = [s for s in statements if s.lstrip().startswith("SELECT")]
+    # The session with the profile and the consent, then the UUID: stored, or deleted?
+    assert len(reads) == 2
+    assert "usersession" in reads[0]
+    assert profile_read(reads[0])
+    assert "consentrecord" in reads[0]
+    assert "FROM crampevent" not in reads[0]
+    assert "deletedentry" in reads[1]
+    assert "crampevent" in reads[1]
