@@ -108,8 +108,14 @@ CurrentPractitioner = Annotated[User, Depends(get_practitioner)]
 CurrentAdmin = Annotated[User, Depends(require_role(Role.ADMIN))]
 
 
-def get_patient_profile(session: SessionDep, patient: CurrentPatient) -> PatientProfile:
-    return access.profile_for(session, actor=patient, patient_id=patient.id)
+async def get_patient_profile(session: SessionDep, patient: CurrentPatient) -> PatientProfile:
+    # The session lookup brought the profile along: no hop to the thread pool for it.
+    known = access.known_profile(session, actor=patient)
+    if known is not None:
+        return known
+    return await run_in_threadpool(
+        access.profile_for, session, actor=patient, patient_id=patient.id
+    )
 
 
 CurrentProfile = Annotated[PatientProfile, Depends(get_patient_profile)]

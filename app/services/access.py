@@ -110,6 +110,15 @@ def profile_for(
     return profile
 
 
+def known_profile(session: Session, *, actor: User) -> PatientProfile | None:
+    """``profile_for`` the acting patient's own profile when this transaction already
+    holds it (the session lookup brought it along); None when it would ask the
+    database. Asks it nothing itself (the actor's row is in the session already), so
+    a dependency on the event loop can answer without a thread hop."""
+    patient = patient_for(session, actor=actor, patient_id=actor.id)
+    return memo.recall(session, _profile_key(patient.id))  # type: ignore[return-value]
+
+
 def stored_profile(session: Session, *, patient_id: int) -> PatientProfile | None:
     """A patient's profile row, read once per transaction (app.services.memo), with no
     access check: for callers that already passed the rule, or hold the patient."""

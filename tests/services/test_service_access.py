@@ -45,6 +45,7 @@ from app.models import (
     User,
 )
 from app.services import (
+    access,
     accounts,
     app_settings,
     calendar_feed,
@@ -343,6 +344,7 @@ CASES: dict[str, Case] = {
     ),
     "consent.has_consented": own(lambda s, a, w: consent.has_consented(s, actor=a)),
     "consent.known_consent": own(lambda s, a, w: consent.known_consent(s, actor=a)),
+    "access.known_profile": own(lambda s, a, w: access.known_profile(s, actor=a)),
     "consent.state_of": own(lambda s, a, w: consent.state_of(s, actor=a)),
     "consent.withdraw_consent": own(lambda s, a, w: consent.withdraw_consent(s, actor=a, now=NOW)),
     "cramps.log_cramp": own(
