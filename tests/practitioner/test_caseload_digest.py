@@ -10,7 +10,7 @@ import uuid
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
-from sqlalchemy import delete, event
+from sqlalchemy import delete
 from sqlmodel import select
 
 from app.domain.catalogue import Routine
@@ -25,6 +25,7 @@ from app.services.caseload_figures import Figures, figures_for
 from app.services.device_entries import ClientIdConflict
 from app.services.errors import InvalidInput
 from tests import factories
+from tests.statements import statements_sent
 
 # Walk from before London's and after Lord Howe's DST changes of 2027 (28 March, 4 April).
 START = datetime(2027, 2, 27, 9, 0, tzinfo=UTC)
@@ -210,16 +211,8 @@ def test_stored_figures_always_match_figures_worked_out_afresh(
 
 
 def _statements(app, call) -> list[str]:
-    seen = []
-
-    def count(_conn, _cursor, statement, *_args):
-        seen.append(statement)
-
-    event.listen(app.state.engine, "before_cursor_execute", count)
-    try:
+    with statements_sent(app.state.engine) as seen:
         call()
-    finally:
-        event.remove(app.state.engine, "before_cursor_execute", count)
     return seen
 
 
