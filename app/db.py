@@ -244,4 +244,7 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
             session.close()
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+# Closed as soon as the handler has its answer, before the answer is sent: a phone slow
+# to read it must not hold a connection, or on SQLite the writers' turn, meanwhile.
+# (FastAPI's default "request" scope would close it only after the last byte.)
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]

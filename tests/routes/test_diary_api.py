@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from sqlmodel import select
+from starlette.testclient import TestClient
 
 from app.models import CrampEvent, MorningCheckIn
 from app.security import CSRF_HEADER
@@ -238,3 +239,28 @@ def test_logging_a_cramp_asks_each_question_once(api, app):
     assert "FROM crampevent" not in reads[0]
     assert "deletedentry" in reads[1]
     assert "crampevent" in reads[1]
+
+
+def test_the_database_is_let_go_before_the_answer_is_sent(api, app):
+    """A phone slow to read its answer holds neither a database connection nor, on
+    SQLite, the writers' turn while it reads: the session closes when the handler has
+    its answer, before the answer goes out."""
+    gate = app.state.db_gate
+    free = gate.slots.value
+    held = []
+
+    async def watched(scope, receive, send):
+        async def watching(message):
+            if message["type"] == "http.response.start":
+                writing = gate.writer is not None and gate.writer.locked()
+                held.append((message["status"], writing, gate.slots.value))
+            await send(message)
+
+        await app(scope, receive, watching)
+
+    slow_reader = TestClient(
+        watched, base_url=str(api.base_url), cookies=api.cookies, headers=api.headers
+    )
+    slow_reader.post("/api/v1/cramps", json=CRAMP)
+    slow_reader.get("/api/v1/cramps", params={"start": "2026-11-24", "end": "2026-11-25"})
+    assert held == [(201, False, free), (200, False, free)]
