@@ -22,8 +22,8 @@ PAGE = Environment(autoescape=True).from_string(
 )
 
 
-def create_app() -> FastAPI:
-    engine = make_engine(os.environ["TSURANAI_DATABASE_URL"])
+def create_app(database_url: str | None = None) -> FastAPI:
+    engine = make_engine(database_url or os.environ["TSURANAI_DATABASE_URL"])
     app = FastAPI(title="bare baseline")
     app.state.engine = engine
     app.state.db_gate = ConnectionGate(engine, capacity=30)
