@@ -6,9 +6,7 @@ are stored with the moment they stop holding by the clock alone (the next midnig
 the next morning, a cramp leaving a window: app.domain.caseload.steady_until) and the
 patient's ``figures_version`` they were worked out from. Any change through the ORM to
 what the figures read bumps that version in the same transaction (below), so a stored
-row is either exactly what a fresh computation would give or is ignored. The one
-insert made without the ORM's unit of work (a device's new entry,
-app.services.device_entries) bumps it itself, through ``bump_figures``.
+row is either exactly what a fresh computation would give or is ignored.
 """
 
 from __future__ import annotations
@@ -72,11 +70,6 @@ _PROFILES = PatientProfile.__table__
 _BUMP_ALL = update(_PROFILES).values(figures_version=_PROFILES.c.figures_version + 1)
 # Built once: every entry a device sends runs it.
 _BUMP_SOME = _BUMP_ALL.where(_PROFILES.c.user_id.in_(bindparam("ids", expanding=True)))
-
-
-def bump_figures(session: Session, patient_ids: set[int]) -> None:
-    """For a change made without the ORM's flush: these patients' figures give way."""
-    _bump(session, patient_ids)
 
 
 def _bump(session: Session, ids: set[int] | None) -> None:

@@ -30,12 +30,11 @@ from enum import StrEnum
 from functools import cache
 from typing import Generic, Protocol, TypeVar
 
-from sqlalchemy import Insert, Select, and_, bindparam, exists, insert, literal
+from sqlalchemy import Select, and_, bindparam, exists, literal
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import make_transient_to_detached
 from sqlmodel import Session, select
 
-from app.models import DeletedEntry, caseload
+from app.models import DeletedEntry
 from app.services import consent
 
 
@@ -171,8 +170,8 @@ def save_new(
     under another UUID (``race_winner``), that one is the answer. Nothing is stored
     for a patient who has not consented (consent.ConsentRequired, issue 10)."""
     consent.require_consent(session, patient_id=entry.patient_id)
+    session.add(entry)
     try:
-        _insert(session, entry)
         session.commit()
     except IntegrityError:
         session.rollback()
@@ -191,31 +190,9 @@ def save_new(
         if winner is None:
             raise
         return Saved(winner, created=False)
-    # The entry already holds what was stored, and reading it back would cost a query
-    # on every entry a device sends.
+    # expire_on_commit is off: the entry already holds what was stored, and reading
+    # it back would cost a query on every entry a device sends.
     return Saved(entry, created=True)
-
-
-@cache
-def _insert_statement(model: type[DeviceEntry]) -> Insert:
-    return insert(model.__table__)  # type: ignore[attr-defined]
-
-
-def _insert(session: Session, entry: DeviceEntry) -> None:
-    """Store a new entry with one INSERT on the session's connection, its id set from
-    it. A device's entry is the busiest write there is, and the ORM's unit of work
-    (flush planning, identity bookkeeping) cost about a tenth of the whole request
-    (callgrind: 8.34M instructions per cramp POST with it, 7.88M without). The
-    figures bump that the flush would have made is made here."""
-    session.flush()  # anything the caller left pending goes first, as it would have
-    table = type(entry).__table__  # type: ignore[attr-defined]
-    values = {c.key: getattr(entry, c.key) for c in table.columns if not c.primary_key}
-    result = session.connection().execute(_insert_statement(type(entry)), values)
-    entry.id = result.inserted_primary_key[0]
-    # Now the session's, as a stored row it had loaded: callers may change it further.
-    make_transient_to_detached(entry)
-    session.add(entry)
-    caseload.bump_figures(session, {entry.patient_id})
 
 
 def bury(session: Session, entry: DeviceEntry, *, kind: EntryKind, now: datetime) -> None:
