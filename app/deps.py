@@ -6,8 +6,9 @@ then take ``CurrentPatient`` (or another alias) to know whose data to scope by.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from fastapi import Depends, Request
 from starlette.concurrency import run_in_threadpool
@@ -27,6 +28,9 @@ from app.services.errors import NotAllowed
 # tree every time it is named, and consults its cache only after the walk, so a check
 # that names ``CurrentUser`` (which names ``OptionalUser``, which names the session)
 # pays for the walk again on every route that uses it.
+
+
+T = TypeVar("T")
 
 
 class SignInRequired(Exception):
@@ -108,14 +112,21 @@ CurrentPractitioner = Annotated[User, Depends(get_practitioner)]
 CurrentAdmin = Annotated[User, Depends(require_role(Role.ADMIN))]
 
 
-async def get_patient_profile(session: SessionDep, patient: CurrentPatient) -> PatientProfile:
-    # The session lookup brought the profile along: no hop to the thread pool for it.
-    known = access.known_profile(session, actor=patient)
+async def _known_or_asked(known: T | None, ask: Callable[..., T], *args, **kwargs) -> T:
+    """``known`` when the request already holds the answer (the session lookup brings
+    the patient's profile and consent along); otherwise ``ask``, in the thread pool,
+    as it reads the database. Lets a dependency skip the hop when it has nothing to
+    wait for."""
     if known is not None:
         return known
-    return await run_in_threadpool(
-        access.profile_for, session, actor=patient, patient_id=patient.id
-    )
+    return await run_in_threadpool(ask, *args, **kwargs)
+
+
+async def get_patient_profile(session: SessionDep, patient: CurrentPatient) -> PatientProfile:
+    return await _known_or_asked(
+        access.known_profile(session, actor=patient),
+        access.profile_for, session, actor=patient, patient_id=patient.id,
+    )  # fmt: skip
 
 
 CurrentProfile = Annotated[PatientProfile, Depends(get_patient_profile)]
@@ -139,8 +150,6 @@ async def require_consent_to_store(
     so the gate goes to the thread pool only when it must ask the database."""
     if user.role is not Role.PATIENT or request.method in SAFE_METHODS:
         return
-    consented = consent.known_consent(session, actor=user)
-    if consented is None:
-        consented = await run_in_threadpool(consent.has_consented, session, actor=user)
-    if not consented:
+    known = consent.known_consent(session, actor=user)
+    if not await _known_or_asked(known, consent.has_consented, session, actor=user):
         raise consent.ConsentRequired
