@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import bindparam
+from sqlalchemy import Select, bindparam
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
@@ -50,25 +50,21 @@ class IntakeRequired(NotAllowed):
     """Consent is given but the questionnaire is not answered yet (pages only)."""
 
 
+def _newest(what, record, patient_id) -> Select:
+    """``what`` of a patient's newest consent record: the one that counts."""
+    return (
+        select(what)
+        .where(record.patient_id == patient_id)
+        .order_by(col(record.agreed_at).desc(), col(record.id).desc())
+        .limit(1)
+    )
+
+
 # Built once: constructing a statement costs more than SQLite takes to run it.
-_LATEST = (
-    select(ConsentRecord)
-    .where(ConsentRecord.patient_id == bindparam("patient_id"))
-    .order_by(col(ConsentRecord.agreed_at).desc(), col(ConsentRecord.id).desc())
-    .limit(1)
-)
-
-
-# The latest record's id, for reading the record in a statement about the user.
+_LATEST = _newest(ConsentRecord, ConsentRecord, bindparam("patient_id"))
+# The newest record's id, for reading the record in a statement about the user.
 _EARLIER = aliased(ConsentRecord)
-LATEST_ID = (
-    select(_EARLIER.id)
-    .where(_EARLIER.patient_id == User.id)
-    .order_by(col(_EARLIER.agreed_at).desc(), col(_EARLIER.id).desc())
-    .limit(1)
-    .correlate(User)
-    .scalar_subquery()
-)
+LATEST_ID = _newest(_EARLIER.id, _EARLIER, User.id).correlate(User).scalar_subquery()
 _UNKNOWN = object()
 
 

@@ -154,7 +154,7 @@ def recent_cramps(session: Session, *, patient_id: int, now: datetime) -> list[L
     night's cramps from the same read. Internal: the caller has passed the access rule."""
 
     def load() -> list[LoggedCramp]:
-        params = {"patient_id": patient_id, "since_at": (now - LOOKBACK).astimezone(UTC)}
+        params = {**_since(now), "patient_id": patient_id}
         return [logged(row) for row in session.exec(_ONE_PATIENT.cramps, params=params)]
 
     return list(memo.remembered(session, ("recent_cramps", patient_id, now), load))
