@@ -22,3 +22,15 @@ def statements_sent(engine: Engine) -> Iterator[list[str]]:
         yield statements
     finally:
         event.remove(engine, "before_cursor_execute", count)
+
+
+def page_statements(app, client, url: str) -> list[str]:
+    """The statements one page view sends (the page must answer 200)."""
+    with statements_sent(app.state.engine) as statements:
+        assert client.get(url).status_code == 200
+    return statements
+
+
+def reads(statements: list[str]) -> list[str]:
+    """The SELECTs among ``statements``."""
+    return [s for s in statements if s.lstrip().upper().startswith("SELECT")]

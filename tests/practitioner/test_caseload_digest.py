@@ -25,7 +25,7 @@ from app.services.caseload_figures import Figures, figures_for
 from app.services.device_entries import ClientIdConflict
 from app.services.errors import InvalidInput
 from tests import factories
-from tests.statements import statements_sent
+from tests.statements import reads, statements_sent
 
 # Walk from before London's and after Lord Howe's DST changes of 2027 (28 March, 4 April).
 START = datetime(2027, 2, 27, 9, 0, tzinfo=UTC)
@@ -210,20 +210,16 @@ def test_stored_figures_always_match_figures_worked_out_afresh(
     assert stored_used < steps * len(PEOPLE)
 
 
-def _statements(app, call) -> list[str]:
-    with statements_sent(app.state.engine) as seen:
-        call()
-    return seen
-
-
 def test_a_second_view_reads_the_stored_rows_in_one_query(app, session, passwords, practitioner):
     for _ in range(3):
         patient = factories.make_patient(session, passwords)
         link_care(session, practitioner_id=practitioner.id, patient_id=patient.id, now=START)
     session.commit()
-    first = _statements(app, lambda: caseload.caseload(session, actor=practitioner, now=START))
-    again = _statements(app, lambda: caseload.caseload(session, actor=practitioner, now=START))
-    selects = [s for s in again if s.lstrip().upper().startswith("SELECT")]
+    with statements_sent(app.state.engine) as first:
+        caseload.caseload(session, actor=practitioner, now=START)
+    with statements_sent(app.state.engine) as again:
+        caseload.caseload(session, actor=practitioner, now=START)
+    selects = reads(again)
     assert len(selects) == 1  # the patients with their stored figures
     assert len(again) < len(first)
     # A change to one patient's records makes only that patient's row be worked out again.

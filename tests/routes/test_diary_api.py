@@ -11,7 +11,7 @@ from app.security import CSRF_HEADER
 from tests.conftest import csrf_token
 from tests.diary_helpers import tokyo
 from tests.routes.test_home_queries import profile_read
-from tests.statements import statements_sent
+from tests.statements import reads, statements_sent
 
 KEY = "5f0c8f7e-1d2b-4c3a-9e8f-7a6b5c4d3e2f"
 CRAMP = {
@@ -230,15 +230,15 @@ def test_openapi_describes_the_diary_api(client):
 def test_logging_a_cramp_asks_each_question_once(api, app):
     with statements_sent(app.state.engine) as statements:
         assert api.post("/api/v1/cramps", json=CRAMP).status_code == 201
-    reads = [s for s in statements if s.lstrip().startswith("SELECT")]
+    selects = reads(statements)
     # The session with the profile and the consent, then the UUID: stored, or deleted?
-    assert len(reads) == 2
-    assert "usersession" in reads[0]
-    assert profile_read(reads[0])
-    assert "consentrecord" in reads[0]
-    assert "FROM crampevent" not in reads[0]
-    assert "deletedentry" in reads[1]
-    assert "crampevent" in reads[1]
+    assert len(selects) == 2
+    assert "usersession" in selects[0]
+    assert profile_read(selects[0])
+    assert "consentrecord" in selects[0]
+    assert "FROM crampevent" not in selects[0]
+    assert "deletedentry" in selects[1]
+    assert "crampevent" in selects[1]
 
 
 def test_the_database_is_let_go_before_the_answer_is_sent(api, app):

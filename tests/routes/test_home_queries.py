@@ -7,17 +7,11 @@ from datetime import date, timedelta
 
 from tests.conftest import sign_in
 from tests.diary_helpers import add_cramp, tokyo
-from tests.statements import statements_sent
+from tests.statements import page_statements
 
 # The gate (the session with the profile and the consent, then the questionnaire), the
 # plan and today's routines, the morning card, the goal and the red flags: each once.
 MOST_QUERIES = 14
-
-
-def _statements(app, client, url: str) -> list[str]:
-    with statements_sent(app.state.engine) as statements:
-        assert client.get(url).status_code == 200
-    return statements
 
 
 def profile_read(statement: str) -> bool:
@@ -29,12 +23,12 @@ def test_the_home_screen_asks_each_thing_once_however_long_the_history(
 ):
     sign_in(client, patient)
     client.get("/patient/")
-    short = _statements(app, client, "/patient/")
+    short = page_statements(app, client, "/patient/")
     for back in range(1, 21):
         evening = date(2026, 11, 23) - timedelta(days=back)
         add_cramp(session, patient, tokyo(evening.year, evening.month, evening.day, 23), severity=3)
     session.commit()
-    long = _statements(app, client, "/patient/")
+    long = page_statements(app, client, "/patient/")
     assert len(long) == len(short)
     assert len(long) <= MOST_QUERIES
     profile_reads = [s for s in long if profile_read(s)]
