@@ -52,6 +52,21 @@ def settings_for(database_url: str) -> Settings:
     )
 
 
+def seed_database(url: str) -> None:
+    """A new SQLite database at ``url`` with the benchmark patient of DAYS days."""
+    upgrade(url)
+    engine = make_engine(url)
+    with write_session(engine) as session:
+        seed_patient(
+            session,
+            passwords=Passwords(settings_for(url)),
+            password=PASSWORD,
+            days=DAYS,
+            now=SystemClock()(),
+        )
+    engine.dispose()
+
+
 async def post_cramps(app, n: int, profiler: cProfile.Profile) -> tuple[float, float]:
     transport = httpx2.ASGITransport(app=app)
     async with httpx2.AsyncClient(transport=transport, base_url="http://bench") as client:
@@ -94,19 +109,8 @@ def main() -> None:
     anyio.to_thread.run_sync = _inline  # the handlers on the profiled thread
     with tempfile.TemporaryDirectory() as scratch:
         url = f"sqlite:///{Path(scratch) / 'profile.db'}"
-        upgrade(url)
-        settings = settings_for(url)
-        engine = make_engine(url)
-        with write_session(engine) as session:
-            seed_patient(
-                session,
-                passwords=Passwords(settings),
-                password=PASSWORD,
-                days=DAYS,
-                now=SystemClock()(),
-            )
-        engine.dispose()
-        app = create_app(settings)
+        seed_database(url)
+        app = create_app(settings_for(url))
         profiler = cProfile.Profile(time.process_time)  # CPU, not waiting
         cpu, wall = asyncio.run(post_cramps(app, args.requests, profiler))
         app.state.engine.dispose()

@@ -9,7 +9,10 @@ counts the instructions one request takes inside the app (no HTTP server), under
 valgrind's callgrind with counting switched on only around the measured requests:
 the same code gives the same count within half a percent, whatever else the machine
 is doing. Use it to decide whether a change does less work; use `make bench` for
-what a patient would see. Needs valgrind (`apt-get install valgrind`).
+what a patient would see. The home screen shows different things at different
+hours of the patient's evening (the clock is the real one), so compare its counts
+taken within the same hour, old code and new back to back. Needs valgrind
+(`apt-get install valgrind`).
 
 Each request goes straight into the ASGI app (signed in first through httpx's ASGI
 transport), so dependencies and handlers hop to the thread pool as they do when
@@ -33,11 +36,9 @@ from pathlib import Path
 import httpx2
 
 from app.clock import SystemClock
-from app.db import make_engine, write_session
-from app.migrate import upgrade
-from app.security import CSRF_COOKIE, CSRF_FIELD, CSRF_HEADER, Passwords
-from bench.cramp_profile import DAYS, settings_for
-from bench.history import bench_email, seed_patient
+from app.security import CSRF_COOKIE, CSRF_FIELD, CSRF_HEADER
+from bench.cramp_profile import DAYS, seed_database, settings_for
+from bench.history import bench_email
 from bench.run import PASSWORD
 
 # name: (method, path); "bare" is bench.bare_app's page, the others the app's.
@@ -169,12 +170,7 @@ def main(argv: list[str] | None = None) -> int:
         scratch = Path(scratch_dir)
         seeded = scratch / "seeded.db"
         url = f"sqlite:///{seeded}"
-        upgrade(url)
-        engine = make_engine(url)
-        with write_session(engine) as session:
-            seed_patient(session, passwords=Passwords(settings_for(url)), password=PASSWORD,
-                         days=DAYS, now=SystemClock()())  # fmt: skip
-        engine.dispose()
+        seed_database(url)
         counts = {}
         for name in args.only:
             copy = scratch / f"{name}.db"
