@@ -13,6 +13,7 @@ from datetime import date, time
 from enum import StrEnum
 
 from app.domain.schedule import WORK_DAYS, Dose, Frequency, PlannedRoutine, When
+from app.messages import N_
 
 
 class Routine(StrEnum):
@@ -26,6 +27,23 @@ class Routine(StrEnum):
     WALK = "walk"
     DESK_BREAK = "desk_break"
     WARM_FEET = "warm_feet"
+
+
+# What each routine is called in reminders, calendar events and exports, translated
+# where it is shown. The home screen says the same (templates/patient/_routines.html
+# uses these message ids), so each name is translated once (plan.po).
+ROUTINE_NAMES: dict[Routine, str] = {
+    Routine.FOOT_BATH: N_("Evening foot bath"),
+    Routine.BEDTIME_GLASS: N_("Bedtime glass of water"),
+    Routine.SOLE_MASSAGE: N_("Sole massage"),
+    Routine.TOE_STRETCH: N_("Bedtime toe stretch"),
+    Routine.CALF_STRETCH: N_("Calf stretch"),
+    Routine.WAKING_STRETCH: N_("Toe stretch on waking"),
+    Routine.WATER: N_("Water through the day"),
+    Routine.WALK: N_("Walk and toe grip-open"),
+    Routine.DESK_BREAK: N_("Desk or standing break"),
+    Routine.WARM_FEET: N_("Warm feet"),
+}
 
 
 class Measure(StrEnum):

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
-from app.domain.catalogue import Routine
+from app.domain.catalogue import ROUTINE_NAMES
 from app.domain.cramps import (
     DURATION_LABELS,
     FOOT_LABELS,
@@ -35,19 +35,6 @@ from app.services.cramps import night_of
 BOM = "\ufeff"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 Translate = Callable[[str], str]
-
-ROUTINE_LABELS = {
-    Routine.FOOT_BATH: N_("Evening foot bath"),
-    Routine.BEDTIME_GLASS: N_("Bedtime glass of water"),
-    Routine.SOLE_MASSAGE: N_("Sole massage"),
-    Routine.TOE_STRETCH: N_("Bedtime toe stretch"),
-    Routine.CALF_STRETCH: N_("Calf stretch"),
-    Routine.WAKING_STRETCH: N_("Toe stretch on waking"),
-    Routine.WATER: N_("Water through the day"),
-    Routine.WALK: N_("Walk and toe grip-open"),
-    Routine.DESK_BREAK: N_("Desk or standing break"),
-    Routine.WARM_FEET: N_("Warm feet"),
-}
 
 
 def neutralise(value: object) -> str:
@@ -170,7 +157,7 @@ def patient_csv(
         .order_by(Completion.day, Completion.routine, Completion.slot)
     ):
         local = done.recorded_at.astimezone(zone)
-        label = ROUTINE_LABELS.get(done.routine)
+        label = ROUTINE_NAMES.get(done.routine)
         rows.append(
             (
                 t(N_("Routine done")),

@@ -7,20 +7,8 @@ translates them once (plan.po); the short prompts are this area's own.
 from __future__ import annotations
 
 from app import i18n
+from app.domain.catalogue import ROUTINE_NAMES
 from app.messages import N_
-
-ROUTINE_NAMES = {
-    "foot_bath": N_("Evening foot bath"),
-    "bedtime_glass": N_("Bedtime glass of water"),
-    "sole_massage": N_("Sole massage"),
-    "toe_stretch": N_("Bedtime toe stretch"),
-    "calf_stretch": N_("Calf stretch"),
-    "waking_stretch": N_("Toe stretch on waking"),
-    "water": N_("Water through the day"),
-    "walk": N_("Walk and toe grip-open"),
-    "desk_break": N_("Desk or standing break"),
-    "warm_feet": N_("Warm feet"),
-}
 
 PROMPTS = {
     "foot_bath": N_("A warm foot bath for 10 minutes, then a short sole massage."),
