@@ -41,9 +41,11 @@ from bench.cramp_profile import DAYS, seed_database, settings_for
 from bench.history import bench_email
 from bench.run import PASSWORD
 
-# name: (method, path); "bare" is bench.bare_app's page, the others the app's.
+# name: (method, path); "bare" and "bare_write" (the least a write can cost, to set
+# beside cramp_post) are bench.bare_app's, the others the app's.
 SCENARIOS = {
     "bare": ("GET", "/bare"),
+    "bare_write": ("POST", "/bare/cramps"),
     "signed_in_floor": ("GET", "/api/v1/me"),
     "cramp_post": ("POST", "/api/v1/cramps"),
     "home_90d": ("GET", "/patient/"),
@@ -53,7 +55,7 @@ WARM_UP = 30
 
 async def _signed_in(name: str, url: str):
     """The ASGI app, and the headers of a signed-in browser (none for the bare page)."""
-    if name == "bare":
+    if name.startswith("bare"):
         from bench import bare_app
 
         return bare_app.create_app(url), []

@@ -103,6 +103,12 @@ SPEED = (
     # looked up, FastAPI's dependencies and thread hops, a tiny JSON answer.
     Scenario("signed_in_floor", "reference: GET /api/v1/me signed in (the session only)",
              APP, "/api/v1/me", patient_days=90, reference=True),
+    # The least a write can cost, next to the cramp log: the same JSON body, one row
+    # added through the ORM and committed (bench.bare_app). No sign-in, CSRF check,
+    # repeat check or middleware: cramp_post cannot reach more than this ratio.
+    Scenario("bare_write", "reference: POST one row, no sign-in (the write only)",
+             "bench.bare_app:create_app", "/bare/cramps", json_body=CRAMP_JSON,
+             expected_status=201, reference=True),
 )  # fmt: skip
 
 # Still answering at 128 connections with 2 workers (FastAPI issue #3205).
@@ -288,10 +294,11 @@ def run_scenario(scenario: Scenario, database_url: str, workdir: Path, args) -> 
                 headers["Content-Type"] = "application/x-www-form-urlencoded"
                 body = urlencode({CSRF_FIELD: cookies[CSRF_COOKIE], **scenario.form})
             if scenario.json_body is not None:
-                headers["Content-Type"] = "application/json"
                 headers[CSRF_HEADER] = cookies[CSRF_COOKIE]
-                an_hour_ago = SystemClock()() - timedelta(hours=1)
-                body = scenario.json_body.replace("{occurred_at}", an_hour_ago.isoformat())
+        if scenario.json_body is not None:
+            headers["Content-Type"] = "application/json"
+            an_hour_ago = SystemClock()() - timedelta(hours=1)
+            body = scenario.json_body.replace("{occurred_at}", an_hour_ago.isoformat())
         url = server.url + scenario.path
         # Warm up (imports, template compilation, caches) before anything is measured.
         for _ in range(20):

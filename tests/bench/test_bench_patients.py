@@ -6,9 +6,11 @@ from __future__ import annotations
 import uuid
 
 from sqlmodel import select
+from starlette.testclient import TestClient
 
 from app.models import CrampEvent, User
 from app.security import CSRF_HEADER
+from bench import bare_app
 from bench.history import bench_email, seed_patient
 from tests import factories
 from tests.conftest import csrf_token, sign_in
@@ -38,3 +40,19 @@ def test_the_benchmark_patient_reaches_home_and_logs_a_cramp(app, session, passw
     )
     assert logged.status_code == 201, logged.text
     assert session.exec(select(CrampEvent).where(CrampEvent.patient_id == patient.id)).all()
+
+
+def test_the_bare_write_stores_the_row_it_answers(database_url, session, patient):
+    # bench.run's "bare_write" reference: what bounds the cramp POST's figure. If it
+    # stopped storing (or answered an error), the comparison would mean nothing.
+    session.commit()
+    bare = bare_app.create_app(database_url)
+    client_id = uuid.uuid4()
+    body = {"client_id": str(client_id), "occurred_at": factories.NOW.isoformat(),
+            "foot": "left", "sites": ["toes"], "severity": 4}  # fmt: skip
+    with TestClient(bare) as client:
+        answered = client.post("/bare/cramps", json=body)
+    assert answered.status_code == 201, answered.text
+    assert answered.json()["client_id"] == str(client_id)
+    stored = session.exec(select(CrampEvent).where(CrampEvent.client_id == client_id)).one()
+    assert (stored.patient_id, stored.severity, stored.sites) == (patient.id, 4, ["toes"])
