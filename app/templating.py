@@ -19,6 +19,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from app import i18n
+from app.domain.catalogue import ROUTINE_NAMES
 from app.resources import STATIC_DIR as STATIC_DIR
 from app.resources import TEMPLATES_DIR as TEMPLATES_DIR
 from app.security import CSRF_FIELD, CSRF_HEADER
@@ -72,6 +73,14 @@ def _bound_gettext(locale: str) -> dict[str, Any]:
 
     # "_" too: Jinja's own alias would look "gettext" up again on every call.
     return {"gettext": gettext, "_": gettext, "ngettext": ngettext}
+
+
+@lru_cache(maxsize=len(i18n.SUPPORTED))
+def _routine_names(locale: str) -> dict[str, str]:
+    """Every routine's name in one language (app.domain.catalogue.ROUTINE_NAMES), made
+    once per language: a page names each routine several times."""
+    gettext = _bound_gettext(locale)["gettext"]
+    return {routine.value: gettext(message) for routine, message in ROUTINE_NAMES.items()}
 
 
 @pass_context
@@ -167,6 +176,7 @@ def make_templates(*, auto_reload: bool = False) -> Jinja2Blocks:
         static=_static,
         languages=i18n.LANGUAGE_NAMES,
         role_names=ROLE_NAMES,
+        routine_names_in=_routine_names,
     )
     env.filters.update(
         t=_translate, date=_format_date, time=_format_time, datetime=_format_datetime

@@ -29,9 +29,8 @@ class Routine(StrEnum):
     WARM_FEET = "warm_feet"
 
 
-# What each routine is called in reminders, calendar events and exports, translated
-# where it is shown. The home screen says the same (templates/patient/_routines.html
-# uses these message ids), so each name is translated once (plan.po).
+# What each routine is called wherever it is named: the home screen and the other
+# pages, reminders, calendar events and exports. Translated where it is shown.
 ROUTINE_NAMES: dict[Routine, str] = {
     Routine.FOOT_BATH: N_("Evening foot bath"),
     Routine.BEDTIME_GLASS: N_("Bedtime glass of water"),

@@ -1,7 +1,7 @@
 """The words of a reminder (push notification, calendar event) for each routine.
 
-Message ids match the routine names on the home screen, so the catalogue
-translates them once (plan.po); the short prompts are this area's own.
+The routines' names are the ones every page shows (app.domain.catalogue); the
+short prompts are this area's own.
 """
 
 from __future__ import annotations
