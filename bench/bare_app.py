@@ -6,24 +6,22 @@ renders a tiny Jinja template. A scenario's requests per second divided by this
 page's, measured in the same run, is the figure that survives a change of machine.
 
 A second route is the least a real write can cost, for comparison with the cramp
-log: the same JSON body checked by a Pydantic model, one read to know whose row it
-is, one row added through the ORM and committed, the row answered as JSON. No
-sign-in, no CSRF check, no repeat check, no middleware.
+log: the same JSON body checked by the API's own model (``CrampIn``), one read to
+know whose row it is, one row added through the ORM and committed, the row answered
+as JSON. No sign-in, no CSRF check, no repeat check, no middleware.
 """
 
 import os
-import uuid
 
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment
-from pydantic import AwareDatetime, BaseModel, Field
 from sqlmodel import select
 
 from app.clock import SystemClock
 from app.db import ConnectionGate, SessionDep, make_engine
-from app.domain.cramps import Foot
 from app.models import CrampEvent, Role, User
+from app.routes.api.diary.cramps import CrampIn
 
 CLOCK = SystemClock()
 PAGE = Environment(autoescape=True).from_string(
@@ -44,7 +42,7 @@ def create_app(database_url: str | None = None) -> FastAPI:
         return HTMLResponse(PAGE.render(title="bare", name=user.name, email=user.email))
 
     @app.post("/bare/cramps", status_code=201)
-    def bare_write(session: SessionDep, cramp: BareCramp) -> dict:
+    def bare_write(session: SessionDep, cramp: CrampIn) -> dict:
         patient = session.exec(select(User.id).where(User.role == Role.PATIENT).limit(1)).one()
         now = CLOCK()
         row = CrampEvent(
@@ -56,11 +54,3 @@ def create_app(database_url: str | None = None) -> FastAPI:
         return row.model_dump(mode="json")
 
     return app
-
-
-class BareCramp(BaseModel):
-    client_id: uuid.UUID
-    occurred_at: AwareDatetime
-    foot: Foot
-    sites: list[str] = Field(max_length=10)
-    severity: int = Field(ge=1, le=10)
