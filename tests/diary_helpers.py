@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from app.domain.checkins import AnswerFields
 from app.domain.cramps import CrampDetails
-from app.models import User
+from app.models import CrampEvent, MorningCheckIn, User
 from app.services import checkins as checkin_service
 from app.services import cramps as cramp_service
 
@@ -31,6 +31,9 @@ def add_cramp(
         details=CrampDetails(**details),
         now=now or at,
     ).entry
+    # The service answers a new entry with the row as stored; tests change it through
+    # the ORM.
+    cramp = session.get(CrampEvent, cramp.id)
     session.commit()  # end the read transaction, so the app under test can write
     return cramp
 
@@ -51,5 +54,6 @@ def add_checkin(
         fields=AnswerFields(had_cramps=had_cramps, **fields),
         now=answered_at,
     ).entry
+    checkin = session.get(MorningCheckIn, checkin.id)
     session.commit()
     return checkin

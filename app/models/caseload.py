@@ -5,8 +5,10 @@ diary; at clinic scale that is too slow to redo on every view. Each patient's fi
 are stored with the moment they stop holding by the clock alone (the next midnight,
 the next morning, a cramp leaving a window: app.domain.caseload.steady_until) and the
 patient's ``figures_version`` they were worked out from. Any change through the ORM to
-what the figures read bumps that version in the same transaction (below), so a stored
-row is either exactly what a fresh computation would give or is ignored.
+what the figures read bumps that version in the same transaction (below), and so does
+an entry a device sends, which is added by one Core statement
+(app.services.device_entries): a stored row is either exactly what a fresh
+computation would give or is ignored.
 """
 
 from __future__ import annotations
@@ -72,7 +74,8 @@ _BUMP_ALL = update(_PROFILES).values(figures_version=_PROFILES.c.figures_version
 _BUMP_SOME = _BUMP_ALL.where(_PROFILES.c.user_id.in_(bindparam("ids", expanding=True)))
 
 
-def _bump(session: Session, ids: set[int] | None) -> None:
+def figures_changed(session: Session, ids: set[int] | None) -> None:
+    """Bump these patients' figures_version (None: every patient's)."""
     # In the same transaction as the change, so no reader can see the change with the
     # old version (a dashboard reads the versions before the diary). Run on the
     # connection, so it is neither flushed nor seen by do_orm_execute again.
@@ -86,7 +89,7 @@ def _bump(session: Session, ids: set[int] | None) -> None:
 def _bump_after_flush(session: Session, _flush_context) -> None:
     ids = _changed_patients(session)
     if ids:
-        _bump(session, ids)
+        figures_changed(session, ids)
 
 
 @event.listens_for(Session, "do_orm_execute")
@@ -96,4 +99,4 @@ def _bump_after_bulk_change(state) -> None:
     # stored figures give way.
     table = getattr(state.statement, "table", None)
     if (state.is_update or state.is_delete) and getattr(table, "name", None) in _SOURCE_TABLES:
-        _bump(session=state.session, ids=None)
+        figures_changed(state.session, None)

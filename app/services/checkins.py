@@ -92,12 +92,20 @@ def _check_open(profile: PatientProfile, evening: date, answered_at: datetime, n
         raise InvalidInput({"night_of": Message(CLOSED)})
 
 
+def _answer(fields: AnswerFields, now: datetime) -> dict:
+    """The columns an answer sets, when it is given and whenever it is changed."""
+    return {
+        "had_cramps": fields.had_cramps,
+        "cramp_count": fields.cramp_count if fields.had_cramps else None,
+        "worst_severity": fields.worst_severity if fields.had_cramps else None,
+        "sleep_disturbance": fields.sleep_disturbance,
+        "updated_at": now,
+    }
+
+
 def _fill(row: MorningCheckIn, fields: AnswerFields, now: datetime) -> None:
-    row.had_cramps = fields.had_cramps
-    row.cramp_count = fields.cramp_count if fields.had_cramps else None
-    row.worst_severity = fields.worst_severity if fields.had_cramps else None
-    row.sleep_disturbance = fields.sleep_disturbance
-    row.updated_at = now
+    for name, value in _answer(fields, now).items():
+        setattr(row, name, value)
 
 
 def answer_checkin(
@@ -123,40 +131,40 @@ def answer_checkin(
     profile = access.profile_for(session, actor=actor, patient_id=patient.id)
     print_ = checkin_fingerprint(evening, fields)
     client_id = client_id or uuid.uuid4()
-    repeat = entries.repeat_of(
+    answered_at = (answered_at or now).astimezone(UTC)
+
+    def decide():
+        _check_open(profile, evening, answered_at, now)
+        row = _night(session, patient_id=patient.id, evening=evening)
+        if row is None:
+            return {
+                "patient_id": patient.id,
+                "client_id": client_id,
+                "night_of": evening,
+                "zone": profile.time_zone,
+                "created_fingerprint": print_,
+                "answered_at": answered_at,
+                **_answer(fields, now),
+            }
+
+        def change() -> Saved[MorningCheckIn]:
+            _fill(row, fields, now)
+            session.add(row)
+            session.commit()
+            session.refresh(row)
+            return Saved(row, created=False)
+
+        return change
+
+    # Two devices answering the same night at once: the first answer stands.
+    return entries.record(
         session,
         MorningCheckIn,
         kind=EntryKind.CHECKIN,
         patient_id=patient.id,
         client_id=client_id,
         fingerprint=print_,
-    )
-    if repeat is not None:
-        return Saved(repeat, created=False)
-    answered_at = (answered_at or now).astimezone(UTC)
-    _check_open(profile, evening, answered_at, now)
-    row = _night(session, patient_id=patient.id, evening=evening)
-    if row is not None:
-        _fill(row, fields, now)
-        session.add(row)
-        session.commit()
-        session.refresh(row)
-        return Saved(row, created=False)
-    row = MorningCheckIn(
-        patient_id=patient.id,
-        client_id=client_id,
-        night_of=evening,
-        zone=profile.time_zone,
-        created_fingerprint=print_,
-        had_cramps=fields.had_cramps,
-        answered_at=answered_at,
-    )
-    _fill(row, fields, now)
-    # Two devices answering the same night at once: the first answer stands.
-    return entries.save_new(
-        session,
-        row,
-        kind=EntryKind.CHECKIN,
+        decide=decide,
         race_winner=lambda: _night(session, patient_id=patient.id, evening=evening),
     )
 

@@ -130,66 +130,67 @@ def record_completion(
     patient = access.patient_for(session, actor=actor, patient_id=actor.id)
     values = values or {}
     print_ = completion_fingerprint(item_id, day, values)
-    repeat = entries.repeat_of(
+
+    def decide():
+        row = _item(session, patient_id=patient.id, item_id=item_id)
+        today = _today(session, patient, now)
+        _check_day(day, today)
+        versions = plan_service.plan_versions(session, patient_id=patient.id)
+        version = next(v for v in plan_in_force(versions, day) if v.routine == row.routine)
+        if not version.enabled:
+            raise InvalidInput({"day": N_("This routine is not part of your plan on that day.")})
+        fields = _values(row.routine, version.dose, values)
+        slot = 0
+        if row.routine == Routine.WATER:
+            if _glasses_on(session, patient_id=patient.id, day=day) >= MAX_GLASSES_A_DAY:
+                raise InvalidInput(
+                    {
+                        "glasses": Message(
+                            N_("%(max)s glasses is the most we can record in a day."),
+                            max=MAX_GLASSES_A_DAY,
+                        )
+                    }
+                )
+            # After the number of the last glass, not the count: an undone glass in the
+            # middle leaves a gap.
+            slot = _next_slot(session, patient_id=patient.id, day=day)
+        else:
+            done = _done_on(session, patient_id=patient.id, routine=row.routine, day=day)
+            if done is not None:
+                return lambda: Saved(done, created=False)
+        habits.remember(session, patient_id=patient.id, versions=versions, today=today, now=now)
+        return {
+            "patient_id": patient.id,
+            "client_id": client_id,
+            "routine": row.routine,
+            "day": day,
+            "slot": slot,
+            "plan_item_id": version.item_id,
+            "recorded_at": now,
+            "created_fingerprint": print_,
+            **fields,
+        }
+
+    def done_meanwhile() -> Completion | None:
+        """The same routine on the same day, stored by another request first (a glass
+        of water is never the same occurrence as another)."""
+        row = plan_service.item_of(session, patient_id=patient.id, item_id=item_id)
+        if row is None or row.routine == Routine.WATER:
+            return None
+        return _done_on(session, patient_id=patient.id, routine=row.routine, day=day)
+
+    return entries.record(
         session,
         Completion,
         kind=EntryKind.COMPLETION,
         patient_id=patient.id,
         client_id=client_id,
         fingerprint=print_,
+        decide=decide,
         same_as_stored=_stored_match(
             session, patient_id=patient.id, item_id=item_id, day=day, values=values
         ),
-    )
-    if repeat is not None:
-        return Saved(repeat, created=False)
-    row = _item(session, patient_id=patient.id, item_id=item_id)
-    today = _today(session, patient, now)
-    _check_day(day, today)
-    versions = plan_service.plan_versions(session, patient_id=patient.id)
-    version = next(v for v in plan_in_force(versions, day) if v.routine == row.routine)
-    if not version.enabled:
-        raise InvalidInput({"day": N_("This routine is not part of your plan on that day.")})
-    fields = _values(row.routine, version.dose, values)
-    slot = 0
-    if row.routine == Routine.WATER:
-        if _glasses_on(session, patient_id=patient.id, day=day) >= MAX_GLASSES_A_DAY:
-            raise InvalidInput(
-                {
-                    "glasses": Message(
-                        N_("%(max)s glasses is the most we can record in a day."),
-                        max=MAX_GLASSES_A_DAY,
-                    )
-                }
-            )
-        # After the number of the last glass, not the count: an undone glass in the
-        # middle leaves a gap.
-        slot = _next_slot(session, patient_id=patient.id, day=day)
-    else:
-        done = _done_on(session, patient_id=patient.id, routine=row.routine, day=day)
-        if done is not None:
-            return Saved(done, created=False)
-    completion = Completion(
-        patient_id=patient.id,
-        client_id=client_id,
-        routine=row.routine,
-        day=day,
-        slot=slot,
-        plan_item_id=version.item_id,
-        recorded_at=now,
-        created_fingerprint=print_,
-        **fields,
-    )
-    habits.remember(session, patient_id=patient.id, versions=versions, today=today, now=now)
-    return entries.save_new(
-        session,
-        completion,
-        kind=EntryKind.COMPLETION,
-        race_winner=lambda: (
-            None
-            if row.routine == Routine.WATER
-            else _done_on(session, patient_id=patient.id, routine=row.routine, day=day)
-        ),
+        race_winner=done_meanwhile,
     )
 
 

@@ -175,29 +175,30 @@ def log_cramp(
             return Saved(repeat, created=False)
         client_id = _form_client_id(session, patient_id=patient.id, client_id=client_id)
     print_ = cramp_fingerprint(occurred_at, details)
-    repeat = entries.repeat_of(
+
+    def new_cramp() -> dict:
+        if problem := check_occurred_at(occurred_at, now=now):
+            raise InvalidInput(field_messages([problem]))
+        return {
+            "patient_id": patient.id,
+            "client_id": client_id,
+            "occurred_at": occurred_at.astimezone(UTC),
+            "zone": _profile(session, patient).time_zone,
+            "created_fingerprint": print_,
+            "created_at": now,
+            "updated_at": now,
+            **column_values(details),
+        }
+
+    return entries.record(
         session,
         CrampEvent,
         kind=EntryKind.CRAMP,
         patient_id=patient.id,
         client_id=client_id,
         fingerprint=print_,
+        decide=new_cramp,
     )
-    if repeat is not None:
-        return Saved(repeat, created=False)
-    if problem := check_occurred_at(occurred_at, now=now):
-        raise InvalidInput(field_messages([problem]))
-    cramp = CrampEvent(
-        patient_id=patient.id,
-        client_id=client_id,
-        occurred_at=occurred_at.astimezone(UTC),
-        zone=_profile(session, patient).time_zone,
-        created_fingerprint=print_,
-        created_at=now,
-        updated_at=now,
-        **column_values(details),
-    )
-    return entries.save_new(session, cramp, kind=EntryKind.CRAMP)
 
 
 def get_cramp(session: Session, *, actor: User, cramp_id: int) -> CrampEvent:

@@ -28,14 +28,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from functools import cache
-from typing import Generic, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
-from sqlalchemy import Select, and_, bindparam, exists, literal
-from sqlalchemy.exc import IntegrityError
+from pydantic_core import PydanticUndefined
+from sqlalchemy import Insert, Select, and_, bindparam, cast, exists, literal
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
 from app.models import DeletedEntry
+from app.models.caseload import figures_changed
 from app.services import consent
+from app.services.errors import InvalidInput, NotAllowed, NotFound
 
 
 class EntryKind(StrEnum):
@@ -65,6 +68,8 @@ E = TypeVar("E", bound=DeviceEntry)
 
 @dataclass(frozen=True)
 class Saved(Generic[E]):
+    # A model instance, or for a new entry the row as the INSERT stored it (the same
+    # attributes, read-only).
     entry: E
     created: bool  # False: a repeat, or an occurrence already recorded; nothing changed
 
@@ -80,17 +85,18 @@ def fingerprint(payload: dict) -> str:
 # it). The one-row source on the left keeps the tombstone's answer when no entry is
 # stored, which is the common case: a new entry.
 _ONE_ROW = select(literal(1).label("one")).subquery()
+# Whether the patient deleted the entry that had this UUID.
+_GONE = exists().where(
+    DeletedEntry.patient_id == bindparam("patient_id"),
+    DeletedEntry.kind == bindparam("kind"),
+    DeletedEntry.client_id == bindparam("client_id"),
+)
 
 
 @cache
 def _live_statement(model: type[E]) -> Select:
-    gone = exists().where(
-        DeletedEntry.patient_id == bindparam("patient_id"),
-        DeletedEntry.kind == bindparam("kind"),
-        DeletedEntry.client_id == bindparam("client_id"),
-    )
     return (
-        select(model, gone.label("gone"))
+        select(model, _GONE.label("gone"))
         .select_from(_ONE_ROW)
         .outerjoin(
             model,
@@ -158,41 +164,118 @@ def repeat_of(
     return entry
 
 
-def save_new(
+Decision = dict[str, Any] | Callable[[], Saved[E]]
+
+# What a kind's checks raise to refuse a request (app.services.errors).
+_REFUSALS = (InvalidInput, NotFound, NotAllowed)
+
+
+def record(
     session: Session,
-    entry: E,
+    model: type[E],
     *,
     kind: EntryKind,
+    patient_id: int,
+    client_id: uuid.UUID,
+    fingerprint: str,
+    decide: Callable[[], Decision],
+    same_as_stored: Callable[[E], bool] | None = None,
     race_winner: Callable[[], E | None] = lambda: None,
 ) -> Saved[E]:
-    """Commit a new entry. When a concurrent request stored the same UUID first, the
-    rule above decides (repeat, conflict or gone); when it stored the same occurrence
-    under another UUID (``race_winner``), that one is the answer. Nothing is stored
-    for a patient who has not consented (consent.ConsentRequired, issue 10)."""
-    consent.require_consent(session, patient_id=entry.patient_id)
-    session.add(entry)
-    try:
-        session.commit()
-    except IntegrityError:
-        session.rollback()
-        model = type(entry)
-        winner = (
-            repeat_of(
-                session,
-                model,
-                kind=kind,
-                patient_id=entry.patient_id,
-                client_id=entry.client_id,
-                fingerprint=entry.created_fingerprint,
-            )
-            or race_winner()
+    """Store an entry a device sent, by the rule above; a new UUID costs one INSERT.
+
+    ``decide`` runs the kind's checks for this request as if its UUID were new, and
+    says what to do: the new row's column values, or (when the request answers or
+    changes an entry already there) a function that does it and says what it did. It
+    must not change the diary: it runs before anything knows whether the UUID is a
+    repeat. That is asked only when the request would not simply add a row (it is
+    refused, or answered otherwise), so a repeat answers the same whatever has changed
+    since; adding a row asks it inside the INSERT, which adds nothing when the UUID is
+    taken or deleted.
+
+    The answer for a new entry is the row as stored (the INSERT returns it), not a
+    model instance: building one would cost more than the statement. When a
+    concurrent request stored the same occurrence under another UUID
+    (``race_winner``), that one is the answer. Nothing is stored for a patient who
+    has not consented (consent.ConsentRequired, issue 10).
+    """
+
+    def repeat() -> E | None:
+        return repeat_of(
+            session,
+            model,
+            kind=kind,
+            patient_id=patient_id,
+            client_id=client_id,
+            fingerprint=fingerprint,
+            same_as_stored=same_as_stored,
         )
-        if winner is None:
-            raise
-        return Saved(winner, created=False)
-    # expire_on_commit is off: the entry already holds what was stored, and reading
-    # it back would cost a query on every entry a device sends.
-    return Saved(entry, created=True)
+
+    try:
+        decision = decide()
+        consent.require_consent(session, patient_id=patient_id)
+    except _REFUSALS:
+        if (earlier := repeat()) is not None:
+            return Saved(earlier, created=False)
+        raise
+    if callable(decision):
+        earlier = repeat()
+        return Saved(earlier, created=False) if earlier is not None else decision()
+    stored = _add(session, model, kind=kind, values=decision)
+    if stored is not None:
+        figures_changed(session, {patient_id})
+        session.commit()
+        return Saved(stored, created=True)
+    # Not added: the UUID is taken or deleted, or another request stored the same
+    # occurrence first under its own UUID.
+    earlier = repeat() or race_winner()
+    if earlier is None:
+        raise RuntimeError(f"{model.__name__} {client_id}: refused by a unique constraint")
+    return Saved(earlier, created=False)
+
+
+def _add(session: Session, model: type[E], *, kind: EntryKind, values: dict[str, Any]):
+    """Insert the row unless the patient's UUID is taken or was deleted; the stored
+    row, or None when nothing was added."""
+    dialect = session.get_bind().dialect.name
+    params = {
+        name: default() if callable(default) else default
+        for name, default in _defaults(model).items()
+        if name not in values
+    }
+    params.update(values, kind=kind.value)
+    return session.connection().execute(_add_statement(model, dialect), params).first()
+
+
+@cache
+def _defaults(model: type[E]) -> dict[str, Any]:
+    """The model's own defaults, as values or factories to call (read once: pydantic
+    inspects a factory's signature each time it is asked for one)."""
+    defaults = {}
+    for name, info in model.model_fields.items():
+        if info.default_factory is not None:
+            defaults[name] = info.default_factory
+        elif info.default is not PydanticUndefined and name in model.__table__.c:
+            defaults[name] = info.default
+    return defaults
+
+
+@cache
+def _add_statement(model: type[E], dialect: str) -> Insert:
+    table = model.__table__
+    columns = [c for c in table.columns if not c.primary_key]
+    # PostgreSQL reads an untyped parameter in a SELECT list as text, which a JSON
+    # column refuses; SQLite has no such types (CAST to JSON would make a number).
+    typed = (lambda c: cast(_param(c), c.type)) if dialect == "postgresql" else _param
+    row = select(*map(typed, columns)).where(~_GONE)
+    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
+    return (
+        insert(table).from_select(columns, row).on_conflict_do_nothing().returning(*table.columns)
+    )
+
+
+def _param(column):
+    return bindparam(column.name, type_=column.type)
 
 
 def bury(session: Session, entry: DeviceEntry, *, kind: EntryKind, now: datetime) -> None:
