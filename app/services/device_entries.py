@@ -36,7 +36,6 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
 from app.models import DeletedEntry
-from app.models.caseload import figures_changed
 from app.services import consent
 from app.services.errors import InvalidInput, NotAllowed, NotFound
 
@@ -223,7 +222,6 @@ def record(
         return Saved(earlier, created=False) if earlier is not None else decision()
     stored = _add(session, model, kind=kind, values=decision)
     if stored is not None:
-        figures_changed(session, {patient_id})
         session.commit()
         return Saved(stored, created=True)
     # Not added: the UUID is taken or deleted, or another request stored the same

@@ -10,7 +10,7 @@ import uuid
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
-from sqlalchemy import delete
+from sqlalchemy import bindparam, delete, text
 from sqlmodel import select
 
 from app.domain.catalogue import Routine
@@ -19,6 +19,8 @@ from app.domain.cramps import CrampDetails, Site, Situation, Symptom
 from app.domain.nights import last_night
 from app.domain.schedule import Cadence, plan_in_force
 from app.models import CaseloadDigest, CrampEvent, PatientProfile
+from app.models.caseload import FIGURE_SOURCES
+from app.models.types import UTCDateTime
 from app.services import caseload, checkins, completions, cramps, plan, plan_editor, red_flags
 from app.services.accounts import link_care
 from app.services.caseload_figures import Figures, figures_for
@@ -280,3 +282,49 @@ def test_an_update_statement_on_the_diary_makes_stored_rows_give_way(
     session.execute(delete(CrampEvent).where(CrampEvent.patient_id == patient.id))
     session.commit()
     assert cramp_nights() == 0
+
+
+def test_a_change_made_in_plain_sql_makes_stored_rows_give_way_too(session, practitioner, patient):
+    """The database bumps the version (migration 0011), not the app's code: a change
+    made by hand at the SQL console leaves no stale figures either."""
+    link_care(session, practitioner_id=practitioner.id, patient_id=patient.id, now=START)
+    at = datetime(2027, 3, 1, 18, 30, tzinfo=UTC)
+    cramps.log_cramp(
+        session, actor=patient, client_id=uuid.uuid4(), occurred_at=at, details=CrampDetails(),
+        now=at,
+    )  # fmt: skip
+    session.commit()
+    later = at + timedelta(hours=6)
+
+    def cramp_nights():
+        (row,) = caseload.caseload(session, actor=practitioner, now=later).rows
+        return row.cramp_nights_7
+
+    assert cramp_nights() == 1
+    session.connection().execute(
+        text("UPDATE crampevent SET occurred_at = :earlier WHERE patient_id = :patient").bindparams(
+            bindparam("earlier", type_=UTCDateTime)
+        ),
+        {"earlier": at - timedelta(days=20), "patient": patient.id},
+    )
+    session.commit()
+    assert cramp_nights() == 0
+
+
+def test_every_table_the_figures_read_has_its_triggers(session):
+    bind = session.get_bind()
+    if bind.dialect.name == "postgresql":
+        query = "SELECT event_object_table, event_manipulation FROM information_schema.triggers"
+        found = {(table, event.lower()) for table, event in session.exec(text(query))}
+    else:
+        query = "SELECT tbl_name, sql FROM sqlite_master WHERE type = 'trigger'"
+        found = {
+            (table, event)
+            for table, sql in session.exec(text(query))
+            for event in ("insert", "update", "delete")
+            if f"AFTER {event.upper()} ON" in sql
+        }
+    for model in FIGURE_SOURCES:
+        for event in ("insert", "update", "delete"):
+            assert (model.__tablename__, event) in found
+    assert ("patientprofile", "update") in found
