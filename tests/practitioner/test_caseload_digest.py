@@ -262,22 +262,30 @@ def test_a_flag_leaves_the_stored_row_when_its_cramp_leaves_the_window(
     assert not flags(at + timedelta(days=28, minutes=1))
 
 
-def test_an_update_statement_on_the_diary_makes_stored_rows_give_way(
-    session, practitioner, patient
-):
+CRAMPED_AT = datetime(2027, 3, 1, 18, 30, tzinfo=UTC)  # 03:30 in Tokyo, asleep
+
+
+def _cramp_nights_shown(session, practitioner, patient):
+    """Log one night's cramp; the dashboard's count of cramp nights, seen next morning."""
     link_care(session, practitioner_id=practitioner.id, patient_id=patient.id, now=START)
-    at = datetime(2027, 3, 1, 18, 30, tzinfo=UTC)  # 03:30 in Tokyo, asleep
     cramps.log_cramp(
-        session, actor=patient, client_id=uuid.uuid4(), occurred_at=at, details=CrampDetails(),
-        now=at,
+        session, actor=patient, client_id=uuid.uuid4(), occurred_at=CRAMPED_AT,
+        details=CrampDetails(), now=CRAMPED_AT,
     )  # fmt: skip
     session.commit()
-    later = at + timedelta(hours=6)
 
     def cramp_nights():
+        later = CRAMPED_AT + timedelta(hours=6)
         (row,) = caseload.caseload(session, actor=practitioner, now=later).rows
         return row.cramp_nights_7
 
+    return cramp_nights
+
+
+def test_an_update_statement_on_the_diary_makes_stored_rows_give_way(
+    session, practitioner, patient
+):
+    cramp_nights = _cramp_nights_shown(session, practitioner, patient)
     assert cramp_nights() == 1
     session.execute(delete(CrampEvent).where(CrampEvent.patient_id == patient.id))
     session.commit()
@@ -287,26 +295,13 @@ def test_an_update_statement_on_the_diary_makes_stored_rows_give_way(
 def test_a_change_made_in_plain_sql_makes_stored_rows_give_way_too(session, practitioner, patient):
     """The database bumps the version (migration 0011), not the app's code: a change
     made by hand at the SQL console leaves no stale figures either."""
-    link_care(session, practitioner_id=practitioner.id, patient_id=patient.id, now=START)
-    at = datetime(2027, 3, 1, 18, 30, tzinfo=UTC)
-    cramps.log_cramp(
-        session, actor=patient, client_id=uuid.uuid4(), occurred_at=at, details=CrampDetails(),
-        now=at,
-    )  # fmt: skip
-    session.commit()
-    later = at + timedelta(hours=6)
-
-    def cramp_nights():
-        (row,) = caseload.caseload(session, actor=practitioner, now=later).rows
-        return row.cramp_nights_7
-
+    cramp_nights = _cramp_nights_shown(session, practitioner, patient)
     assert cramp_nights() == 1
     session.connection().execute(
-        text("UPDATE crampevent SET occurred_at = :earlier WHERE patient_id = :patient").bindparams(
-            bindparam("earlier", type_=UTCDateTime)
-        ),
-        {"earlier": at - timedelta(days=20), "patient": patient.id},
-    )
+        text("UPDATE crampevent SET occurred_at = :earlier WHERE patient_id = :patient")
+        .bindparams(bindparam("earlier", type_=UTCDateTime)),
+        {"earlier": CRAMPED_AT - timedelta(days=20), "patient": patient.id},
+    )  # fmt: skip
     session.commit()
     assert cramp_nights() == 0
 
