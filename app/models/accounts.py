@@ -49,7 +49,8 @@ class PatientProfile(SQLModel, table=True):
     time_zone: str = Field(default="Asia/Tokyo", max_length=64)
     bedtime: time = time(23, 0)
     wake_time: time = time(7, 0)
-    # Bumped with every change to what the caseload figures read (app.models.caseload).
+    # Bumped by the database with every change to what the caseload figures read
+    # (triggers, app.models.caseload).
     figures_version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 

@@ -10,7 +10,7 @@ was stored stays the patient's to download or erase.
 What a patient page or the API calls takes the acting user and goes through
 ``access.patient_for`` (only the patient gives, withdraws or reads their consent).
 ``latest`` and ``require_consent`` take a patient id: they are the guard other
-services call below their own access check (device_entries.save_new, intake,
+services call below their own access check (device_entries.record, intake,
 red_flags), never a route.
 """
 

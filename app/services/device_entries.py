@@ -143,9 +143,9 @@ def repeat_of(
     """The stored entry when this is a repeat, None when the UUID is new.
 
     Raises EntryGone for a deleted entry's UUID and ClientIdConflict for a UUID
-    already used with another body. Call it before any other check, so that a
-    repeat answers the same whatever has changed since (the day it was recorded
-    may no longer be open for new entries).
+    already used with another body. ``record`` asks it before any refusal or other
+    answer, so that a repeat answers the same whatever has changed since (the day it
+    was recorded may no longer be open for new entries).
 
     An entry stored before its kind kept fingerprints (completions before migration
     0008) has an empty one; ``same_as_stored`` then judges the request against the
@@ -236,25 +236,23 @@ def _add(session: Session, model: type[E], *, kind: EntryKind, values: dict[str,
     """Insert the row unless the patient's UUID is taken or was deleted; the stored
     row, or None when nothing was added."""
     dialect = session.get_bind().dialect.name
-    params = {
-        name: default() if callable(default) else default
-        for name, default in _defaults(model).items()
-        if name not in values
-    }
+    params = {name: make() for name, make in _defaults(model).items() if name not in values}
     params.update(values, kind=kind.value)
     return session.connection().execute(_add_statement(model, dialect), params).first()
 
 
 @cache
 def _defaults(model: type[E]) -> dict[str, Any]:
-    """The model's own defaults, as values or factories to call (read once: pydantic
-    inspects a factory's signature each time it is asked for one)."""
+    """The model's own defaults, each as a function making it (read once: pydantic
+    inspects a factory's signature each time it is asked for a default)."""
     defaults = {}
     for name, info in model.model_fields.items():
+        if name not in model.__table__.c:
+            continue
         if info.default_factory is not None:
             defaults[name] = info.default_factory
-        elif info.default is not PydanticUndefined and name in model.__table__.c:
-            defaults[name] = info.default
+        elif info.default is not PydanticUndefined:
+            defaults[name] = lambda value=info.default: value
     return defaults
 
 

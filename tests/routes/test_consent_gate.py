@@ -216,7 +216,7 @@ def test_a_consented_patient_without_intake_is_sent_to_the_questionnaire(
 
 def test_the_device_entry_service_refuses_too_below_the_routes(session, passwords):
     """Sync, CLI or any future caller: the one place device entries are stored checks
-    consent itself (app.services.device_entries.save_new)."""
+    consent itself (app.services.device_entries.record)."""
     from tests.diary_helpers import add_cramp, tokyo
 
     patient = factories.make_patient(session, passwords, consented=False)
