@@ -95,6 +95,19 @@ def test_new_repeat_conflict_and_gone_answer_alike_for_every_kind(api, kinds, ki
     assert api.delete(f"{path}/{body['client_id']}").status_code == 410
 
 
+@pytest.mark.parametrize("kind", ["checkin", "routine", "water"])
+def test_a_retry_after_its_day_has_closed_answers_with_the_entry_it_made(api, kinds, clock, kind):
+    """The offline queue may send a retry days later: the entry it made is the answer,
+    not the refusal a new entry for that closed day gets."""
+    path, body, _changed = kinds[kind]
+    created = api.post(path, json=body)
+    clock.set(tokyo(2026, 12, 5, 7, 30))  # ten days on: 24 November is closed
+    retry = api.post(path, json=body)
+    assert (retry.status_code, retry.json()) == (200, created.json())
+    new = api.post(path, json={**body, "client_id": str(uuid.uuid4())})
+    assert new.status_code == 422
+
+
 def test_a_cramp_is_changed_and_deleted_by_its_uuid(api, session):
     body = cramp(foot="left", severity=4)
     api.post("/api/v1/cramps", json=body)

@@ -47,6 +47,19 @@ def test_sending_the_same_uuid_and_body_again_stores_nothing_new(session, patien
     assert count(session) == 1
 
 
+def test_a_retry_long_after_still_answers_with_the_cramp_it_made(session, patient):
+    """The offline queue may send a retry after the moment has left the 60 days a new
+    cramp may be logged in: the cramp it made is the answer, not that refusal."""
+    key = uuid.uuid4()
+    first = log(session, patient, client_id=key, foot=Foot.LEFT)
+    later = AT_3AM + timedelta(days=70)
+    again = log(session, patient, client_id=key, foot=Foot.LEFT, now=later)
+    assert (again.created, again.entry.id) == (False, first.entry.id)
+    with pytest.raises(InvalidInput):
+        log(session, patient, client_id=uuid.uuid4(), foot=Foot.LEFT, now=later)
+    assert count(session) == 1
+
+
 def test_the_same_uuid_with_another_body_is_refused(session, patient):
     key = uuid.uuid4()
     log(session, patient, client_id=key, foot=Foot.LEFT)
