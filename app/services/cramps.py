@@ -125,27 +125,14 @@ def _profile(session: Session, patient: User) -> PatientProfile:
     return access.profile_for(session, actor=patient, patient_id=patient.id)
 
 
-def _form_repeat(
-    session: Session, *, patient_id: int, client_id: uuid.UUID, details: CrampDetails, now: datetime
-) -> CrampEvent | None:
-    """The cramp a "Cramp now" form already logged, when this submission repeats it:
-    the same details within REPEAT_WINDOW of the first. None otherwise."""
-    earlier = entries.stored(session, CrampEvent, patient_id=patient_id, client_id=client_id)
-    if earlier is None or now - earlier.created_at > REPEAT_WINDOW:
-        return None
-    return earlier if details_of(earlier) == details else None
-
-
-def _form_client_id(session: Session, *, patient_id: int, client_id: uuid.UUID) -> uuid.UUID:
-    """The form's UUID when it is unused, else a fresh one: an HTML form is never a
-    retry of an entry made earlier (the offline queue uses the API)."""
-    try:
-        used = entries.live(
-            session, CrampEvent, kind=EntryKind.CRAMP, patient_id=patient_id, client_id=client_id
-        )
-    except entries.EntryGone:
-        return uuid.uuid4()
-    return uuid.uuid4() if used else client_id
+def _same_tap(earlier: CrampEvent | None, details: CrampDetails, now: datetime) -> bool:
+    """Whether a "Cramp now" form's submission repeats the cramp its UUID logged: the
+    same details within REPEAT_WINDOW of the first."""
+    return (
+        earlier is not None
+        and now - earlier.created_at <= REPEAT_WINDOW
+        and details_of(earlier) == details
+    )
 
 
 def log_cramp(
@@ -167,38 +154,50 @@ def log_cramp(
     other submission carrying a used UUID is a new cramp.
     """
     patient = _own(session, actor)
-    if from_form:
-        repeat = _form_repeat(
-            session, patient_id=patient.id, client_id=client_id, details=details, now=now
+
+    def record(client_id: uuid.UUID) -> Saved[CrampEvent]:
+        print_ = cramp_fingerprint(occurred_at, details)
+
+        def new_cramp() -> dict:
+            if problem := check_occurred_at(occurred_at, now=now):
+                raise InvalidInput(field_messages([problem]))
+            return {
+                "patient_id": patient.id,
+                "client_id": client_id,
+                "occurred_at": occurred_at.astimezone(UTC),
+                "zone": _profile(session, patient).time_zone,
+                "created_fingerprint": print_,
+                "created_at": now,
+                "updated_at": now,
+                **column_values(details),
+            }
+
+        return entries.record(
+            session,
+            CrampEvent,
+            kind=EntryKind.CRAMP,
+            patient_id=patient.id,
+            client_id=client_id,
+            fingerprint=print_,
+            decide=new_cramp,
         )
-        if repeat is not None:
-            return Saved(repeat, created=False)
-        client_id = _form_client_id(session, patient_id=patient.id, client_id=client_id)
-    print_ = cramp_fingerprint(occurred_at, details)
 
-    def new_cramp() -> dict:
-        if problem := check_occurred_at(occurred_at, now=now):
-            raise InvalidInput(field_messages([problem]))
-        return {
-            "patient_id": patient.id,
-            "client_id": client_id,
-            "occurred_at": occurred_at.astimezone(UTC),
-            "zone": _profile(session, patient).time_zone,
-            "created_fingerprint": print_,
-            "created_at": now,
-            "updated_at": now,
-            **column_values(details),
-        }
-
-    return entries.record(
-        session,
-        CrampEvent,
-        kind=EntryKind.CRAMP,
-        patient_id=patient.id,
-        client_id=client_id,
-        fingerprint=print_,
-        decide=new_cramp,
-    )
+    if not from_form:
+        return record(client_id)
+    # A form's UUID is new in all but the rare case, so it is tried first; what it was
+    # used for is asked only when nothing was added.
+    try:
+        saved = record(client_id)
+        if saved.created:
+            return saved
+        earlier = saved.entry
+    except entries.ClientIdConflict:  # "now" moved on between two taps, or new details
+        earlier = entries.stored(session, CrampEvent, patient_id=patient.id, client_id=client_id)
+    except entries.EntryGone:
+        earlier = None
+    if _same_tap(earlier, details, now):
+        return Saved(earlier, created=False)
+    return record(uuid.uuid4())
 
 
 def get_cramp(session: Session, *, actor: User, cramp_id: int) -> CrampEvent:

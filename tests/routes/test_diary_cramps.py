@@ -10,6 +10,7 @@ from sqlmodel import select
 from app.models import CrampEvent
 from tests.conftest import form, html, htmx_headers, sign_in
 from tests.diary_helpers import add_cramp, tokyo
+from tests.statements import reads, statements_sent
 
 KEY = "0b7c6a52-3f0e-4d7e-9a77-2f4d1c0e9b11"
 AT_3_10 = tokyo(2026, 11, 25, 3, 10)
@@ -61,6 +62,19 @@ def test_a_double_tap_on_cramp_now_is_one_cramp(patient_client, session, at_3am)
             "/patient/diary/cramps", data=form(patient_client, client_id=KEY, when="now")
         )
     assert len(stored(session)) == 1
+
+
+def test_a_cramp_now_tap_asks_nothing_before_storing_it(patient_client, app, at_3am):
+    """At 3 a.m. the tap should land at once: no read of the diary before one INSERT
+    that itself asks whether the form's UUID is taken or deleted."""
+    data = form(patient_client, client_id=KEY, when="now")
+    with statements_sent(app.state.engine) as statements:
+        logged = patient_client.post("/patient/diary/cramps", data=data, follow_redirects=False)
+    assert logged.status_code == 303
+    assert not [s for s in reads(statements) if "crampevent" in s or "deletedentry" in s]
+    (insert,) = [s for s in statements if s.lstrip().upper().startswith("INSERT")]
+    assert "INTO crampevent" in insert
+    assert "deletedentry" in insert
 
 
 @pytest.mark.parametrize(("when", "minutes"), [("15", 15), ("30", 30), ("60", 60)])

@@ -99,6 +99,21 @@ def test_an_old_form_resubmitted_later_is_a_new_cramp(session, patient):
     assert count(session) == 2
 
 
+def test_a_form_whose_cramp_was_changed_or_deleted_logs_a_new_cramp(session, patient):
+    """A form is never a retry: other details under its UUID, or the UUID of a cramp
+    deleted since, make a new cramp under a fresh UUID, even within two minutes."""
+    key, soon = uuid.uuid4(), AT_3AM + timedelta(seconds=30)
+    log(session, patient, client_id=key, from_form=True, foot=Foot.LEFT)
+    other = log(session, patient, client_id=key, from_form=True, foot=Foot.RIGHT, now=soon)
+    assert (other.created, other.entry.client_id != key) == (True, True)
+    gone = uuid.uuid4()
+    first = log(session, patient, client_id=gone, from_form=True)
+    cramp_service.delete_cramp(session, actor=patient, cramp_id=first.entry.id, now=soon)
+    again = log(session, patient, client_id=gone, from_form=True, now=soon)
+    assert (again.created, again.entry.client_id != gone) == (True, True)
+    assert count(session) == 3
+
+
 @pytest.mark.parametrize("offset", [timedelta(minutes=6), -timedelta(days=61)])
 def test_times_outside_the_window_are_refused_and_nothing_is_stored(session, patient, offset):
     with pytest.raises(InvalidInput) as refused:
