@@ -30,7 +30,6 @@ from enum import StrEnum
 from functools import cache
 from typing import Any, Generic, Protocol, TypeVar
 
-from pydantic_core import PydanticUndefined
 from sqlalchemy import Insert, Select, and_, bindparam, cast, exists, literal
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
@@ -234,26 +233,11 @@ def record(
 
 def _add(session: Session, model: type[E], *, kind: EntryKind, values: dict[str, Any]):
     """Insert the row unless the patient's UUID is taken or was deleted; the stored
-    row, or None when nothing was added."""
-    dialect = session.get_bind().dialect.name
-    params = {name: make() for name, make in _defaults(model).items() if name not in values}
-    params.update(values, kind=kind.value)
-    return session.connection().execute(_add_statement(model, dialect), params).first()
-
-
-@cache
-def _defaults(model: type[E]) -> dict[str, Any]:
-    """The model's own defaults, each as a function making it (read once: pydantic
-    inspects a factory's signature each time it is asked for a default)."""
-    defaults = {}
-    for name, info in model.model_fields.items():
-        if name not in model.__table__.c:
-            continue
-        if info.default_factory is not None:
-            defaults[name] = info.default_factory
-        elif info.default is not PydanticUndefined:
-            defaults[name] = lambda value=info.default: value
-    return defaults
+    row, or None when nothing was added. Columns ``values`` leaves out are NULL (a
+    routine done stores only its own measures)."""
+    connection = session.connection()
+    params = {**dict.fromkeys(model.__table__.c.keys()), **values, "kind": kind.value}
+    return connection.execute(_add_statement(model, connection.dialect.name), params).first()
 
 
 @cache
