@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
@@ -135,6 +136,43 @@ def _same_tap(earlier: CrampEvent | None, details: CrampDetails, now: datetime) 
     )
 
 
+def _record(
+    session: Session,
+    patient: User,
+    *,
+    client_id: uuid.UUID,
+    occurred_at: datetime,
+    details: CrampDetails,
+    now: datetime,
+) -> Saved[CrampEvent]:
+    """The cramp under ``client_id``, by the one rule for device entries."""
+    print_ = cramp_fingerprint(occurred_at, details)
+
+    def new_cramp() -> dict:
+        if problem := check_occurred_at(occurred_at, now=now):
+            raise InvalidInput(field_messages([problem]))
+        return {
+            "patient_id": patient.id,
+            "client_id": client_id,
+            "occurred_at": occurred_at.astimezone(UTC),
+            "zone": _profile(session, patient).time_zone,
+            "created_fingerprint": print_,
+            "created_at": now,
+            "updated_at": now,
+            **column_values(details),
+        }
+
+    return entries.record(
+        session,
+        CrampEvent,
+        kind=EntryKind.CRAMP,
+        patient_id=patient.id,
+        client_id=client_id,
+        fingerprint=print_,
+        decide=new_cramp,
+    )
+
+
 def log_cramp(
     session: Session,
     *,
@@ -154,40 +192,13 @@ def log_cramp(
     other submission carrying a used UUID is a new cramp.
     """
     patient = _own(session, actor)
-
-    def record(client_id: uuid.UUID) -> Saved[CrampEvent]:
-        print_ = cramp_fingerprint(occurred_at, details)
-
-        def new_cramp() -> dict:
-            if problem := check_occurred_at(occurred_at, now=now):
-                raise InvalidInput(field_messages([problem]))
-            return {
-                "patient_id": patient.id,
-                "client_id": client_id,
-                "occurred_at": occurred_at.astimezone(UTC),
-                "zone": _profile(session, patient).time_zone,
-                "created_fingerprint": print_,
-                "created_at": now,
-                "updated_at": now,
-                **column_values(details),
-            }
-
-        return entries.record(
-            session,
-            CrampEvent,
-            kind=EntryKind.CRAMP,
-            patient_id=patient.id,
-            client_id=client_id,
-            fingerprint=print_,
-            decide=new_cramp,
-        )
-
+    cramp = partial(_record, session, patient, occurred_at=occurred_at, details=details, now=now)
     if not from_form:
-        return record(client_id)
+        return cramp(client_id=client_id)
     # A form's UUID is new in all but the rare case, so it is tried first; what it was
     # used for is asked only when nothing was added.
     try:
-        saved = record(client_id)
+        saved = cramp(client_id=client_id)
         if saved.created:
             return saved
         earlier = saved.entry
@@ -197,7 +208,7 @@ def log_cramp(
         earlier = None
     if _same_tap(earlier, details, now):
         return Saved(earlier, created=False)
-    return record(uuid.uuid4())
+    return cramp(client_id=uuid.uuid4())
 
 
 def get_cramp(session: Session, *, actor: User, cramp_id: int) -> CrampEvent:
