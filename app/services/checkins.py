@@ -103,9 +103,16 @@ def _answer(fields: AnswerFields, now: datetime) -> dict:
     }
 
 
-def _fill(row: MorningCheckIn, fields: AnswerFields, now: datetime) -> None:
+def _answer_again(
+    session: Session, row: MorningCheckIn, fields: AnswerFields, now: datetime
+) -> MorningCheckIn:
+    """Store a new answer for a night already answered, in the old one's place."""
     for name, value in _answer(fields, now).items():
         setattr(row, name, value)
+    session.add(row)
+    session.commit()
+    session.refresh(row)
+    return row
 
 
 def answer_checkin(
@@ -146,15 +153,7 @@ def answer_checkin(
                 "answered_at": answered_at,
                 **_answer(fields, now),
             }
-
-        def change() -> Saved[MorningCheckIn]:
-            _fill(row, fields, now)
-            session.add(row)
-            session.commit()
-            session.refresh(row)
-            return Saved(row, created=False)
-
-        return change
+        return lambda: Saved(_answer_again(session, row, fields, now), created=False)
 
     # Two devices answering the same night at once: the first answer stands.
     return entries.record(
@@ -193,11 +192,7 @@ def change_checkin(
     row = own_checkin(session, actor=actor, client_id=client_id)
     profile = access.profile_for(session, actor=actor, patient_id=row.patient_id)
     _check_open(profile, row.night_of, (answered_at or now).astimezone(UTC), now)
-    _fill(row, fields, now)
-    session.add(row)
-    session.commit()
-    session.refresh(row)
-    return row
+    return _answer_again(session, row, fields, now)
 
 
 def delete_checkin(session: Session, *, actor: User, client_id: uuid.UUID, now: datetime) -> None:
