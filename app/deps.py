@@ -112,7 +112,7 @@ CurrentPractitioner = Annotated[User, Depends(get_practitioner)]
 CurrentAdmin = Annotated[User, Depends(require_role(Role.ADMIN))]
 
 
-async def _known_or_asked(known: T | None, ask: Callable[..., T], *args, **kwargs) -> T:
+async def known_or_asked(known: T | None, ask: Callable[..., T], *args, **kwargs) -> T:
     """``known`` when the request already holds the answer (the session lookup brings
     the patient's profile and consent along); otherwise ``ask``, in the thread pool,
     as it reads the database. Lets a dependency skip the hop when it has nothing to
@@ -123,7 +123,7 @@ async def _known_or_asked(known: T | None, ask: Callable[..., T], *args, **kwarg
 
 
 async def get_patient_profile(session: SessionDep, patient: CurrentPatient) -> PatientProfile:
-    return await _known_or_asked(
+    return await known_or_asked(
         access.known_profile(session, actor=patient),
         access.profile_for, session, actor=patient, patient_id=patient.id,
     )  # fmt: skip
@@ -132,12 +132,16 @@ async def get_patient_profile(session: SessionDep, patient: CurrentPatient) -> P
 CurrentProfile = Annotated[PatientProfile, Depends(get_patient_profile)]
 
 
-def require_onboarded(session: SessionDep, patient: CurrentPatient) -> None:
+async def require_onboarded(session: SessionDep, patient: CurrentPatient) -> None:
     """The patient router's gate: consent first (nothing about their health is stored
-    before it), then the intake questionnaire. Each step's page says why it was shown."""
-    if not consent.has_consented(session, actor=patient):
+    before it), then the intake questionnaire. Each step's page says why it was shown.
+    The session lookup brought both answers along, so the gate goes to the thread pool
+    only when it must ask the database."""
+    known = consent.known_consent(session, actor=patient)
+    if not await known_or_asked(known, consent.has_consented, session, actor=patient):
         raise consent.ConsentRequired
-    if not intake.has_answered(session, actor=patient):
+    known = intake.known_answered(session, actor=patient)
+    if not await known_or_asked(known, intake.has_answered, session, actor=patient):
         raise consent.IntakeRequired
 
 
@@ -151,5 +155,5 @@ async def require_consent_to_store(
     if user.role is not Role.PATIENT or request.method in SAFE_METHODS:
         return
     known = consent.known_consent(session, actor=user)
-    if not await _known_or_asked(known, consent.has_consented, session, actor=user):
+    if not await known_or_asked(known, consent.has_consented, session, actor=user):
         raise consent.ConsentRequired

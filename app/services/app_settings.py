@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 from app.domain.night import theme_for
 from app.messages import N_
 from app.models import AppSettings, NightMode, PatientProfile, User
-from app.services import access
+from app.services import access, memo
 from app.services.errors import InvalidInput
 from app.services.plan import rhythm_of
 
@@ -27,8 +27,33 @@ _ROW = select(AppSettings).where(AppSettings.patient_id == bindparam("patient_id
 def app_settings_of(session: Session, *, actor: User) -> AppSettings:
     """The patient's app settings (defaults, unsaved, when there is no row yet)."""
     patient = access.patient_for(session, actor=actor, patient_id=actor.id)
-    row = session.exec(_ROW, params={"patient_id": patient.id}).first()
+    row = memo.remembered(
+        session,
+        _key(patient.id),
+        lambda: session.exec(_ROW, params={"patient_id": patient.id}).first(),
+    )
     return row or AppSettings(patient_id=patient.id)
+
+
+def remember_row(session: Session, *, patient_id: int, row: AppSettings | None) -> None:
+    """The row read together with the patient's session (app.services.auth), so that
+    the theme of every patient page asks no query of its own."""
+    memo.keep(session, _key(patient_id), row)
+
+
+def known_settings(session: Session, *, actor: User) -> AppSettings | None:
+    """``app_settings_of``, when this transaction already holds the answer; None when
+    it would ask the database. Asks it nothing, so a dependency on the event loop can
+    answer without a thread hop."""
+    patient = access.patient_for(session, actor=actor, patient_id=actor.id)
+    row = memo.recall(session, _key(patient.id), default=memo.UNKNOWN)
+    if row is memo.UNKNOWN:
+        return None
+    return row or AppSettings(patient_id=patient.id)  # type: ignore[return-value]
+
+
+def _key(patient_id: int) -> tuple[str, int]:
+    return ("app_settings", patient_id)
 
 
 def theme_for_settings(current: AppSettings, *, profile: PatientProfile, now: datetime) -> str:

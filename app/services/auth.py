@@ -15,7 +15,16 @@ from sqlmodel import Session, col, select
 
 from app.config import Settings
 from app.i18n import N_
-from app.models import ConsentRecord, LoginAttempt, PatientProfile, Role, User, UserSession
+from app.models import (
+    AppSettings,
+    ConsentRecord,
+    Intake,
+    LoginAttempt,
+    PatientProfile,
+    Role,
+    User,
+    UserSession,
+)
 from app.security import (
     Passwords,
     is_known_device,
@@ -23,7 +32,7 @@ from app.security import (
     new_session_token,
     token_digest,
 )
-from app.services import access, consent
+from app.services import access, app_settings, consent, intake
 from app.services.accounts import normalise_email, password_problem
 from app.services.errors import InvalidInput
 
@@ -231,14 +240,20 @@ def _open_session(
 
 
 # Built once: every request runs it, and constructing a statement costs more than
-# SQLite takes to run it. The profile and the latest consent come along: nearly
-# every patient request needs them next (the pages' onboarding gate, the API's
-# consent gate, the plan).
+# SQLite takes to run it. What nearly every patient request asks next comes along
+# (each is at most one row per patient): the profile (the plan), the latest consent
+# (the pages' onboarding gate, the API's consent gate), whether the questionnaire is
+# answered (the pages' onboarding gate) and the app settings (every page's theme).
+# Each would otherwise be a query of its own and, for a gate, a hop to the thread
+# pool. Only the questionnaire's id: its answers are JSON, dearer to load than the
+# one query of the few pages that read them.
 _BY_TOKEN = (
-    select(User, PatientProfile, ConsentRecord)
+    select(User, PatientProfile, ConsentRecord, Intake.id, AppSettings)
     .join(UserSession, UserSession.user_id == User.id)
     .outerjoin(PatientProfile, PatientProfile.user_id == User.id)
     .outerjoin(ConsentRecord, ConsentRecord.id == consent.LATEST_ID)
+    .outerjoin(Intake, Intake.patient_id == User.id)
+    .outerjoin(AppSettings, AppSettings.patient_id == User.id)
     .where(
         UserSession.token_hash == bindparam("token_hash"),
         UserSession.expires_at > bindparam("now"),
@@ -254,10 +269,12 @@ def user_for_token(session: Session, *, token: str | None, now: datetime) -> Use
     found = session.exec(_BY_TOKEN, params={"token_hash": token_digest(token), "now": now}).first()
     if found is None:
         return None
-    user, profile, latest_consent = found
+    user, profile, latest_consent, intake_id, preferences = found
     if user.role is Role.PATIENT:
         access.remember_profile(session, patient_id=user.id, profile=profile)
         consent.remember_latest(session, patient_id=user.id, record=latest_consent)
+        intake.remember_answered(session, patient_id=user.id, answered=intake_id is not None)
+        app_settings.remember_row(session, patient_id=user.id, row=preferences)
     return user
 
 

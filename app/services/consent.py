@@ -65,7 +65,6 @@ _LATEST = _newest(ConsentRecord, ConsentRecord, bindparam("patient_id"))
 # The newest record's id, for reading the record in a statement about the user.
 _EARLIER = aliased(ConsentRecord)
 LATEST_ID = _newest(_EARLIER.id, _EARLIER, User.id).correlate(User).scalar_subquery()
-_UNKNOWN = object()
 
 
 def latest(session: Session, *, patient_id: int) -> ConsentRecord | None:
@@ -88,8 +87,8 @@ def known_consent(session: Session, *, actor: User) -> bool | None:
     nothing itself, so a gate on the event loop can answer without a thread hop: the
     acting patient's own row is already in the session, and so no query checks them."""
     patient = access.patient_for(session, actor=actor, patient_id=actor.id)
-    record = memo.recall(session, _key(patient.id), default=_UNKNOWN)
-    return None if record is _UNKNOWN else is_current(record)  # type: ignore[arg-type]
+    record = memo.recall(session, _key(patient.id), default=memo.UNKNOWN)
+    return None if record is memo.UNKNOWN else is_current(record)  # type: ignore[arg-type]
 
 
 def _key(patient_id: int) -> tuple[str, int]:

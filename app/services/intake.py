@@ -88,9 +88,31 @@ _INTAKE = select(Intake).where(Intake.patient_id == bindparam("patient_id"))
 def intake_row(session: Session, *, patient_id: int) -> Intake | None:
     return memo.remembered(
         session,
-        ("intake", patient_id),
+        _key(patient_id),
         lambda: session.exec(_INTAKE, params={"patient_id": patient_id}).first(),
     )
+
+
+def remember_answered(session: Session, *, patient_id: int, answered: bool) -> None:
+    """Whether the questionnaire is answered, read together with the patient's session
+    (app.services.auth), so that the onboarding gate asks no query of its own."""
+    memo.keep(session, _answered_key(patient_id), answered)
+
+
+def known_answered(session: Session, *, actor: User) -> bool | None:
+    """``has_answered``, when this transaction already knows it; None when finding out
+    would ask the database. Asks it nothing, so a gate on the event loop can answer
+    without a thread hop."""
+    patient = access.patient_for(session, actor=actor, patient_id=actor.id)
+    return memo.recall(session, _answered_key(patient.id))  # type: ignore[return-value]
+
+
+def _key(patient_id: int) -> tuple[str, int]:
+    return ("intake", patient_id)
+
+
+def _answered_key(patient_id: int) -> tuple[str, int]:
+    return ("intake answered", patient_id)
 
 
 def own_intake(session: Session, *, actor: User) -> Intake | None:

@@ -18,6 +18,8 @@ from sqlalchemy.orm import Session
 
 T = TypeVar("T")
 _MEMO = "tsuranai.memo"
+# What ``recall`` answers for a key nothing was kept for, where None is an answer.
+UNKNOWN = object()
 
 
 def remembered(session: Session, key: Hashable, load: Callable[[], T]) -> T:

@@ -7,11 +7,11 @@ from datetime import date, timedelta
 
 from tests.conftest import sign_in
 from tests.diary_helpers import add_cramp, tokyo
-from tests.statements import page_statements
+from tests.statements import page_statements, reads
 
-# The gate (the session with the profile and the consent, then the questionnaire), the
-# plan and today's routines, the morning card, the goal and the red flags: each once.
-MOST_QUERIES = 14
+# The session (with the gate's and the theme's answers), the plan and today's
+# routines, the morning card, the goal and the red flags: each once.
+MOST_QUERIES = 13
 
 
 def profile_read(statement: str) -> bool:
@@ -42,3 +42,17 @@ def test_the_home_screen_asks_each_thing_once_however_long_the_history(
     assert len(cramp_reads) == 1, "the morning card counts last night's cramps from the flags' read"
     counts = [s for s in long if "count(*)" in s and "FROM completion" in s]
     assert len(counts) == 1, "strength, this week's goals and what is due soon share one read"
+
+
+def test_a_patient_pages_gates_and_theme_come_with_the_session(app, client, patient):
+    """Consent, the questionnaire and the night-mode setting are asked on every patient
+    page: they come in the session's own query, so a page that shows nothing else of
+    the patient's (the cramp form) reads the database once."""
+    sign_in(client, patient)
+    client.get("/patient/diary/cramps/new")
+    statements = reads(page_statements(app, client, "/patient/diary/cramps/new"))
+    assert len(statements) == 1
+    assert "usersession" in statements[0]
+    assert "consentrecord" in statements[0]
+    assert "intake" in statements[0]
+    assert "app_settings" in statements[0]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from app.db import write_session
-from app.services import auth, consent, plan
+from app.services import app_settings, auth, consent, intake, plan
 from tests import factories
 from tests.statements import statements_sent
 
@@ -88,3 +88,49 @@ def test_consent_not_yet_read_in_a_transaction_is_not_known(session, passwords):
     assert consent.known_consent(session, actor=patient) is None
     assert consent.has_consented(session, actor=patient)
     assert consent.known_consent(session, actor=patient) is True
+
+
+def test_the_session_lookup_brings_the_questionnaire_and_the_settings_along(
+    app, settings, session, passwords
+):
+    """What every patient page's gate and theme ask is known once the session cookie is
+    looked up: whether the questionnaire is answered, and the night-mode setting."""
+    answered = factories.make_patient(session, passwords, email="answered@example.jp")
+    app_settings.set_night_mode(session, actor=answered, mode="on")
+    not_yet = factories.make_patient(
+        session, passwords, email="not-yet@example.jp", answered_intake=False
+    )
+    session.commit()
+    for patient, expected_answered, expected_mode in (
+        (answered, True, "on"),
+        (not_yet, False, "auto"),
+    ):
+        token = _session_token(app, settings, passwords, patient)
+        with write_session(app.state.engine) as db:
+            user = auth.user_for_token(db, token=token, now=factories.NOW)
+            with statements_sent(app.state.engine) as asked:
+                known_answered = intake.known_answered(db, actor=user)
+                known_settings = app_settings.known_settings(db, actor=user)
+            assert asked == [], patient.email
+            assert known_answered is expected_answered, patient.email
+            assert known_settings.night_mode == expected_mode, patient.email
+            assert intake.has_answered(db, actor=user) is expected_answered
+            assert app_settings.app_settings_of(db, actor=user).night_mode == expected_mode
+
+
+def test_settings_and_answers_not_yet_read_in_a_transaction_are_not_known(session, passwords):
+    patient = factories.make_patient(session, passwords)
+    session.commit()
+    assert intake.known_answered(session, actor=patient) is None
+    assert app_settings.known_settings(session, actor=patient) is None
+    assert intake.has_answered(session, actor=patient)
+    app_settings.app_settings_of(session, actor=patient)
+    assert app_settings.known_settings(session, actor=patient) is not None
+
+
+def test_a_night_mode_changed_in_the_transaction_is_the_one_read_after_it(session, passwords):
+    patient = factories.make_patient(session, passwords)
+    session.commit()
+    assert app_settings.app_settings_of(session, actor=patient).night_mode == "auto"
+    app_settings.set_night_mode(session, actor=patient, mode="off")
+    assert app_settings.app_settings_of(session, actor=patient).night_mode == "off"

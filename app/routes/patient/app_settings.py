@@ -13,7 +13,7 @@ from pydantic import BaseModel
 from app import forms
 from app.compression import keep_uncompressed
 from app.db import SessionDep
-from app.deps import CurrentPatient, CurrentProfile, NowDep
+from app.deps import CurrentPatient, CurrentProfile, NowDep, known_or_asked
 from app.services import app_settings, calendar_feed, reminders, reminders_settings
 from app.services.errors import InvalidInput
 from app.templating import render
@@ -23,13 +23,17 @@ router = APIRouter()
 PAGE = "pwa/app_settings.html"
 
 
-def apply_theme(
+async def apply_theme(
     request: Request, session: SessionDep, patient: CurrentPatient, profile: CurrentProfile,
     now: NowDep,
 ) -> None:  # fmt: skip
     """Night mode for every patient page (base.html reads ``request.state.theme``),
-    and whether the first-run welcome is still to be offered (home.html)."""
-    current = app_settings.app_settings_of(session, actor=patient)
+    and whether the first-run welcome is still to be offered (home.html). The session
+    lookup brought the settings along; the thread pool only when it did not."""
+    current = await known_or_asked(
+        app_settings.known_settings(session, actor=patient),
+        app_settings.app_settings_of, session, actor=patient,
+    )  # fmt: skip
     request.state.theme = app_settings.theme_for_settings(current, profile=profile, now=now)
     request.state.welcome_pending = not current.welcome_done
 
