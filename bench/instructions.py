@@ -18,12 +18,19 @@ Each request goes straight into the ASGI app (signed in first through httpx's AS
 transport), so dependencies and handlers hop to the thread pool as they do when
 served, and no HTTP client's work is counted. Each scenario runs in its own process on its
 own copy of one seeded SQLite database (a patient with 90 days of history).
+
+Two scenarios split the home screen's cost, to show what bounds it:
+``patient_gates`` is a patient page that shows nothing (every middleware, the session
+lookup and the patient router's gates, then a constant answer), added to the app here
+and only here; ``home_render`` is the home screen's template rendered again from the
+context one real request gave it, with no request and no query around it.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import json
 import shutil
 import subprocess
@@ -49,8 +56,45 @@ SCENARIOS = {
     "signed_in_floor": ("GET", "/api/v1/me"),
     "cramp_post": ("POST", "/api/v1/cramps"),
     "home_90d": ("GET", "/patient/"),
+    "patient_gates": ("GET", "/patient/bench-gates"),
+    "home_render": ("GET", "/patient/"),
 }
 WARM_UP = 30
+
+
+def _add_gates_page(app) -> None:
+    """A page behind the patient router's own gates that answers a constant."""
+    from fastapi import APIRouter
+    from fastapi.responses import HTMLResponse
+
+    from app.routes.patient import router as patient_router
+
+    gates = APIRouter(dependencies=patient_router.dependencies)
+    gates.add_api_route(SCENARIOS["patient_gates"][1], lambda: HTMLResponse("<p>ok</p>"),
+                        methods=["GET"])  # fmt: skip
+    app.include_router(gates)
+
+
+async def _home_render(app, headers: list):
+    """A function that renders the home screen's template from the context one real
+    request gave it: the page's Jinja cost alone."""
+    templates = app.state.templates
+    captured = {}
+    respond = templates.TemplateResponse
+
+    def capture(request, name, context, **options):
+        captured.update(context, request=request, template=name)
+        return respond(request, name, context, **options)
+
+    templates.TemplateResponse = capture  # this process only; the app is not served
+    await _one(app, headers, "GET", SCENARIOS["home_render"][1])
+    del templates.TemplateResponse
+    template = templates.env.get_template(captured.pop("template"))
+
+    async def render_once() -> None:
+        assert template.render(captured)
+
+    return render_once
 
 
 async def _signed_in(name: str, url: str):
@@ -62,6 +106,8 @@ async def _signed_in(name: str, url: str):
     from app.main import create_app
 
     app = create_app(settings_for(url))
+    if name == "patient_gates":
+        _add_gates_page(app)
     transport = httpx2.ASGITransport(app=app)
     async with httpx2.AsyncClient(transport=transport, base_url="http://bench") as client:
         await client.get("/login")
@@ -110,12 +156,16 @@ async def _measured(name: str, url: str, requests: int) -> None:
     """Inside valgrind: warm up, then run ``requests`` between the parent's signals."""
     method, path = SCENARIOS[name]
     app, headers = await _signed_in(name, url)
+    if name == "home_render":
+        work = await _home_render(app, headers)
+    else:
+        work = functools.partial(_one, app, headers, method, path)
     for _ in range(WARM_UP):
-        await _one(app, headers, method, path)
+        await work()
     print("ready", flush=True)
     sys.stdin.readline()  # the parent has switched counting on
     for _ in range(requests):
-        await _one(app, headers, method, path)
+        await work()
     print("done", flush=True)
     sys.stdin.readline()  # the parent has switched it off and saved the counts
 
