@@ -19,11 +19,11 @@ transport), so dependencies and handlers hop to the thread pool as they do when
 served, and no HTTP client's work is counted. Each scenario runs in its own process on its
 own copy of one seeded SQLite database (a patient with 90 days of history).
 
-Two scenarios split the home screen's cost, to show what bounds it:
-``patient_gates`` is a patient page that shows nothing (every middleware, the session
-lookup and the patient router's gates, then a constant answer), added to the app here
-and only here; ``home_render`` is the home screen's template rendered again from the
-context one real request gave it, with no request and no query around it.
+Three scenarios split the home screen's cost, to show what bounds it:
+``patient_gates`` and ``patient_layout`` are bench.empty_pages' two pages that show
+nothing (a constant; the app's layout around no content), and ``home_render`` is the
+home screen's template rendered again from the context one real request gave it,
+with no request and no query around it.
 """
 
 from __future__ import annotations
@@ -44,6 +44,7 @@ import httpx2
 
 from app.clock import SystemClock
 from app.security import CSRF_COOKIE, CSRF_FIELD, CSRF_HEADER
+from bench import empty_pages
 from bench.cramp_profile import DAYS, seed_database, settings_for
 from bench.history import bench_email
 from bench.run import PASSWORD
@@ -56,23 +57,12 @@ SCENARIOS = {
     "signed_in_floor": ("GET", "/api/v1/me"),
     "cramp_post": ("POST", "/api/v1/cramps"),
     "home_90d": ("GET", "/patient/"),
-    "patient_gates": ("GET", "/patient/bench-gates"),
+    "patient_gates": ("GET", empty_pages.GATES),
+    "patient_layout": ("GET", empty_pages.LAYOUT),
     "home_render": ("GET", "/patient/"),
 }
+EMPTY_PAGES = ("patient_gates", "patient_layout")
 WARM_UP = 30
-
-
-def _add_gates_page(app) -> None:
-    """A page behind the patient router's own gates that answers a constant."""
-    from fastapi import APIRouter
-    from fastapi.responses import HTMLResponse
-
-    from app.routes.patient import router as patient_router
-
-    gates = APIRouter(dependencies=patient_router.dependencies)
-    gates.add_api_route(SCENARIOS["patient_gates"][1], lambda: HTMLResponse("<p>ok</p>"),
-                        methods=["GET"])  # fmt: skip
-    app.include_router(gates)
 
 
 async def _home_render(app, headers: list):
@@ -105,9 +95,8 @@ async def _signed_in(name: str, url: str):
         return bare_app.create_app(url), []
     from app.main import create_app
 
-    app = create_app(settings_for(url))
-    if name == "patient_gates":
-        _add_gates_page(app)
+    factory = empty_pages.create_app if name in EMPTY_PAGES else create_app
+    app = factory(settings_for(url))
     transport = httpx2.ASGITransport(app=app)
     async with httpx2.AsyncClient(transport=transport, base_url="http://bench") as client:
         await client.get("/login")

@@ -44,6 +44,7 @@ from app.config import Environment, Settings
 from app.db import make_engine, write_session
 from app.migrate import upgrade
 from app.security import CSRF_COOKIE, CSRF_FIELD, CSRF_HEADER, SESSION_COOKIE, Passwords
+from bench import empty_pages
 from bench.history import bench_email, seed_patient
 
 BENCH_DIR = Path(__file__).resolve().parent
@@ -83,6 +84,7 @@ class Scenario:
 
 
 APP = "app.main:create_app"
+EMPTY_PAGES = "bench.empty_pages:create_app"
 CRAMP_JSON = (
     '{"client_id": "{uuid}", "occurred_at": "{occurred_at}", "foot": "left", '
     '"sites": ["toes"], "severity": 4}'
@@ -109,6 +111,12 @@ SPEED = (
     Scenario("bare_write", "reference: POST one row, no sign-in (the write only)",
              "bench.bare_app:create_app", "/bare/cramps", json_body=CRAMP_JSON,
              expected_status=201, reference=True),
+    # What bounds the home screen: two patient pages that show nothing, behind the
+    # same gates (bench.empty_pages). No patient page can reach more than these ratios.
+    Scenario("empty_patient_page", "reference: a patient page that shows nothing (gates only)",
+             EMPTY_PAGES, empty_pages.GATES, patient_days=90, reference=True),
+    Scenario("empty_layout_page", "reference: the app's layout around no content, same gates",
+             EMPTY_PAGES, empty_pages.LAYOUT, patient_days=90, reference=True),
 )  # fmt: skip
 
 # Still answering at 128 connections with 2 workers (FastAPI issue #3205).
