@@ -32,8 +32,8 @@ def _constant() -> HTMLResponse:
     return HTMLResponse("<p>ok</p>")
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    app = create_real_app(settings)
+def create_app(settings: Settings | None = None, **options) -> FastAPI:
+    app = create_real_app(settings, **options)
     env = app.state.templates.env
     env.loader = ChoiceLoader([DictLoader({_EMPTY: '{% extends "base.html" %}'}), env.loader])
     pages = APIRouter(dependencies=patient_router.dependencies)

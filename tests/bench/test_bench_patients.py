@@ -10,7 +10,7 @@ from starlette.testclient import TestClient
 
 from app.models import CrampEvent, User
 from app.security import CSRF_HEADER
-from bench import bare_app
+from bench import bare_app, empty_pages
 from bench.history import bench_email, seed_patient
 from tests import factories
 from tests.conftest import csrf_token, sign_in
@@ -56,3 +56,30 @@ def test_the_bare_write_stores_the_row_it_answers(database_url, session, patient
     assert answered.json()["client_id"] == str(client_id)
     stored = session.exec(select(CrampEvent).where(CrampEvent.client_id == client_id)).one()
     assert (stored.patient_id, stored.severity, stored.sites) == (patient.id, 4, ["toes"])
+
+
+def test_the_empty_pages_stand_behind_the_patient_gates(settings, clock, session, passwords):
+    # bench.run's "empty_*_page" references: what bounds every patient page's figure.
+    # They must pass the same gates as the home screen (a patient who has not answered
+    # the questionnaire is sent to it) and the layout page must render the layout.
+    bench_app = empty_pages.create_app(settings, clock=clock)
+    onboarded = factories.make_patient(session, passwords, email="onboarded@example.jp")
+    not_yet = factories.make_patient(
+        session, passwords, email="not-yet@example.jp", answered_intake=False
+    )
+    session.commit()
+    try:
+        with TestClient(bench_app) as client:
+            sign_in(client, not_yet)
+            sent_away = client.get(empty_pages.LAYOUT, follow_redirects=False)
+            assert sent_away.status_code == 303
+            assert sent_away.headers["location"].startswith("/patient/intake")
+        with TestClient(bench_app) as client:
+            sign_in(client, onboarded)
+            assert client.get(empty_pages.GATES).status_code == 200
+            layout = client.get(empty_pages.LAYOUT)
+            assert layout.status_code == 200
+            assert 'class="site-header"' in layout.text
+            assert '<main id="main"' in layout.text
+    finally:
+        bench_app.state.engine.dispose()
