@@ -114,9 +114,9 @@ CurrentAdmin = Annotated[User, Depends(require_role(Role.ADMIN))]
 
 async def known_or_asked(known: T | None, ask: Callable[..., T], *args, **kwargs) -> T:
     """``known`` when the request already holds the answer (the session lookup brings
-    the patient's profile and consent along); otherwise ``ask``, in the thread pool,
-    as it reads the database. Lets a dependency skip the hop when it has nothing to
-    wait for."""
+    the patient's profile, consent, questionnaire state and app settings along);
+    otherwise ``ask``, in the thread pool, as it reads the database. Lets a dependency
+    skip the hop when it has nothing to wait for."""
     if known is not None:
         return known
     return await run_in_threadpool(ask, *args, **kwargs)

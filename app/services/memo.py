@@ -1,11 +1,12 @@
 """Answers remembered for the rest of one transaction.
 
 One page asks the same small questions through several services: the patient's
-profile (the session guard, the plan, the diary, the red flags), their consent and
-their questionnaire (the onboarding gate, then the guidance banner). Each would be
-its own query. Within a transaction only our own writes can change them (SQLite
-serialises writers), so an answer is kept until the session flushes, commits or
-rolls back, and then forgotten.
+profile (the session guard, the plan, the diary, the red flags), their consent (the
+gates), their questionnaire (the red flags, the questionnaire page) and their app
+settings (the theme, the settings page). Each would be its own query; the session
+lookup (app.services.auth) answers most of them ahead with ``keep``. Within a
+transaction only our own writes can change them (SQLite serialises writers), so an
+answer is kept until the session flushes, commits or rolls back, and then forgotten.
 """
 
 from __future__ import annotations
