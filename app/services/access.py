@@ -116,7 +116,9 @@ def known_profile(session: Session, *, actor: User) -> PatientProfile | None:
     database. Asks it nothing itself (the actor's row is in the session already), so
     a dependency on the event loop can answer without a thread hop."""
     patient = patient_for(session, actor=actor, patient_id=actor.id)
-    return memo.recall(session, _profile_key(patient.id))  # type: ignore[return-value]
+    if not memo.knows(session, _profile_key(patient.id)):
+        return None
+    return stored_profile(session, patient_id=patient.id)
 
 
 def stored_profile(session: Session, *, patient_id: int) -> PatientProfile | None:

@@ -27,12 +27,16 @@ _ROW = select(AppSettings).where(AppSettings.patient_id == bindparam("patient_id
 def app_settings_of(session: Session, *, actor: User) -> AppSettings:
     """The patient's app settings (defaults, unsaved, when there is no row yet)."""
     patient = access.patient_for(session, actor=actor, patient_id=actor.id)
+    return _settings(session, patient_id=patient.id)
+
+
+def _settings(session: Session, *, patient_id: int) -> AppSettings:
     row = memo.remembered(
         session,
-        _key(patient.id),
-        lambda: session.exec(_ROW, params={"patient_id": patient.id}).first(),
+        _key(patient_id),
+        lambda: session.exec(_ROW, params={"patient_id": patient_id}).first(),
     )
-    return row or AppSettings(patient_id=patient.id)
+    return row or AppSettings(patient_id=patient_id)
 
 
 def remember_row(session: Session, *, patient_id: int, row: AppSettings | None) -> None:
@@ -46,10 +50,9 @@ def known_settings(session: Session, *, actor: User) -> AppSettings | None:
     it would ask the database. Asks it nothing, so a dependency on the event loop can
     answer without a thread hop."""
     patient = access.patient_for(session, actor=actor, patient_id=actor.id)
-    row = memo.recall(session, _key(patient.id), default=memo.UNKNOWN)
-    if row is memo.UNKNOWN:
+    if not memo.knows(session, _key(patient.id)):
         return None
-    return row or AppSettings(patient_id=patient.id)  # type: ignore[return-value]
+    return _settings(session, patient_id=patient.id)
 
 
 def _key(patient_id: int) -> tuple[str, int]:

@@ -87,8 +87,9 @@ def known_consent(session: Session, *, actor: User) -> bool | None:
     nothing itself, so a gate on the event loop can answer without a thread hop: the
     acting patient's own row is already in the session, and so no query checks them."""
     patient = access.patient_for(session, actor=actor, patient_id=actor.id)
-    record = memo.recall(session, _key(patient.id), default=memo.UNKNOWN)
-    return None if record is memo.UNKNOWN else is_current(record)  # type: ignore[arg-type]
+    if not memo.knows(session, _key(patient.id)):
+        return None
+    return _consented(session, patient_id=patient.id)
 
 
 def _key(patient_id: int) -> tuple[str, int]:
@@ -102,7 +103,11 @@ def is_current(record: ConsentRecord | None) -> bool:
 def has_consented(session: Session, *, actor: User) -> bool:
     """Whether the patient's newest agreement is to the current text and not withdrawn."""
     patient = access.patient_for(session, actor=actor, patient_id=actor.id)
-    return is_current(latest(session, patient_id=patient.id))
+    return _consented(session, patient_id=patient.id)
+
+
+def _consented(session: Session, *, patient_id: int) -> bool:
+    return is_current(latest(session, patient_id=patient_id))
 
 
 def require_consent(session: Session, *, patient_id: int) -> None:

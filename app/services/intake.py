@@ -104,7 +104,9 @@ def known_answered(session: Session, *, actor: User) -> bool | None:
     would ask the database. Asks it nothing, so a gate on the event loop can answer
     without a thread hop."""
     patient = access.patient_for(session, actor=actor, patient_id=actor.id)
-    return memo.recall(session, _answered_key(patient.id))  # type: ignore[return-value]
+    if not memo.knows(session, _answered_key(patient.id)):
+        return None
+    return _answered(session, patient_id=patient.id)
 
 
 def _key(patient_id: int) -> tuple[str, int]:
@@ -122,7 +124,17 @@ def own_intake(session: Session, *, actor: User) -> Intake | None:
 
 
 def has_answered(session: Session, *, actor: User) -> bool:
-    return own_intake(session, actor=actor) is not None
+    """Whether the questionnaire is answered; the session lookup brings this along."""
+    patient = access.patient_for(session, actor=actor, patient_id=actor.id)
+    return _answered(session, patient_id=patient.id)
+
+
+def _answered(session: Session, *, patient_id: int) -> bool:
+    return memo.remembered(
+        session,
+        _answered_key(patient_id),
+        lambda: intake_row(session, patient_id=patient_id) is not None,
+    )
 
 
 def save_intake(

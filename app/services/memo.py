@@ -19,8 +19,6 @@ from sqlalchemy.orm import Session
 
 T = TypeVar("T")
 _MEMO = "tsuranai.memo"
-# What ``recall`` answers for a key nothing was kept for, where None is an answer.
-UNKNOWN = object()
 
 
 def remembered(session: Session, key: Hashable, load: Callable[[], T]) -> T:
@@ -35,12 +33,18 @@ def remembered(session: Session, key: Hashable, load: Callable[[], T]) -> T:
     return memo[key]
 
 
-def recall(session: Session, key: Hashable, default: object = None) -> object:
-    """What was kept for ``key`` in this transaction, or ``default`` (also while a
-    change is pending, as ``remembered`` would load afresh then)."""
+def recall(session: Session, key: Hashable) -> object:
+    """What was kept for ``key`` in this transaction, or None (also while a change is
+    pending, as ``remembered`` would load afresh then)."""
     if _pending(session):
-        return default
-    return session.info.get(_MEMO, {}).get(key, default)
+        return None
+    return session.info.get(_MEMO, {}).get(key)
+
+
+def knows(session: Session, key: Hashable) -> bool:
+    """Whether ``remembered`` would answer ``key`` from what is kept, asking nothing:
+    for the ``known_*`` answers a dependency gives on the event loop, without a hop."""
+    return not _pending(session) and key in session.info.get(_MEMO, {})
 
 
 def keep(session: Session, key: Hashable, value: object) -> None:
