@@ -61,7 +61,7 @@ SCENARIOS = {
     "patient_layout": ("GET", empty_pages.LAYOUT),
     "home_render": ("GET", "/patient/"),
 }
-EMPTY_PAGES = ("patient_gates", "patient_layout")
+ON_EMPTY_PAGES = ("patient_gates", "patient_layout")  # served by bench.empty_pages
 WARM_UP = 30
 
 
@@ -95,7 +95,7 @@ async def _signed_in(name: str, url: str):
         return bare_app.create_app(url), []
     from app.main import create_app
 
-    factory = empty_pages.create_app if name in EMPTY_PAGES else create_app
+    factory = empty_pages.create_app if name in ON_EMPTY_PAGES else create_app
     app = factory(settings_for(url))
     transport = httpx2.ASGITransport(app=app)
     async with httpx2.AsyncClient(transport=transport, base_url="http://bench") as client:
