@@ -27,7 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from functools import cache
+from functools import cache, partial
 from typing import Any, Generic, Protocol, TypeVar
 
 from sqlalchemy import Insert, Select, and_, bindparam, cast, exists, literal
@@ -198,17 +198,16 @@ def record(
     has not consented (consent.ConsentRequired, issue 10).
     """
 
-    def repeat() -> E | None:
-        return repeat_of(
-            session,
-            model,
-            kind=kind,
-            patient_id=patient_id,
-            client_id=client_id,
-            fingerprint=fingerprint,
-            same_as_stored=same_as_stored,
-        )
-
+    repeat = partial(
+        repeat_of,
+        session,
+        model,
+        kind=kind,
+        patient_id=patient_id,
+        client_id=client_id,
+        fingerprint=fingerprint,
+        same_as_stored=same_as_stored,
+    )
     try:
         decision = decide()
         consent.require_consent(session, patient_id=patient_id)
