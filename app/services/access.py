@@ -12,7 +12,9 @@ are internal helpers for services that have already applied the rule.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from enum import StrEnum
+from typing import TypeVar
 
 from sqlalchemy import Select, bindparam, exists, false, select
 from sqlmodel import Session
@@ -20,6 +22,8 @@ from sqlmodel import Session
 from app.models import CareLink, PatientProfile, Role, User
 from app.services import memo
 from app.services.errors import NotAllowed, NotFound
+
+T = TypeVar("T")
 
 
 class Purpose(StrEnum):
@@ -110,15 +114,27 @@ def profile_for(
     return profile
 
 
-def known_profile(session: Session, *, actor: User) -> PatientProfile | None:
-    """``profile_for`` the acting patient's own profile when this transaction already
-    holds it (the session lookup brought it along); None when it would ask the
-    database. Asks it nothing itself (the actor's row is in the session already), so
-    a dependency on the event loop can answer without a thread hop."""
+def known_own(
+    session: Session,
+    *,
+    actor: User,
+    key: Callable[[int], Hashable],
+    answer: Callable[..., T],
+) -> T | None:
+    """``answer(session, patient_id=...)`` about the acting patient's own data when
+    this transaction's memo already holds what it reads under ``key(patient_id)`` (the
+    session lookup brought it along); None when it would ask the database. Checks the
+    rule first and asks the database nothing (the actor's row is in the session
+    already), so a dependency on the event loop can answer without a thread hop."""
     patient = patient_for(session, actor=actor, patient_id=actor.id)
-    if not memo.knows(session, _profile_key(patient.id)):
+    if not memo.knows(session, key(patient.id)):
         return None
-    return stored_profile(session, patient_id=patient.id)
+    return answer(session, patient_id=patient.id)
+
+
+def known_profile(session: Session, *, actor: User) -> PatientProfile | None:
+    """``profile_for`` the acting patient's own profile, by ``known_own``."""
+    return known_own(session, actor=actor, key=_profile_key, answer=stored_profile)
 
 
 def stored_profile(session: Session, *, patient_id: int) -> PatientProfile | None:

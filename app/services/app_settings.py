@@ -49,10 +49,7 @@ def known_settings(session: Session, *, actor: User) -> AppSettings | None:
     """``app_settings_of``, when this transaction already holds the answer; None when
     it would ask the database. Asks it nothing, so a dependency on the event loop can
     answer without a thread hop."""
-    patient = access.patient_for(session, actor=actor, patient_id=actor.id)
-    if not memo.knows(session, _key(patient.id)):
-        return None
-    return _settings(session, patient_id=patient.id)
+    return access.known_own(session, actor=actor, key=_key, answer=_settings)
 
 
 def _key(patient_id: int) -> tuple[str, int]:

@@ -86,10 +86,7 @@ def known_consent(session: Session, *, actor: User) -> bool | None:
     lookup brought it along); None when finding out would ask the database. Asks it
     nothing itself, so a gate on the event loop can answer without a thread hop: the
     acting patient's own row is already in the session, and so no query checks them."""
-    patient = access.patient_for(session, actor=actor, patient_id=actor.id)
-    if not memo.knows(session, _key(patient.id)):
-        return None
-    return _consented(session, patient_id=patient.id)
+    return access.known_own(session, actor=actor, key=_key, answer=_consented)
 
 
 def _key(patient_id: int) -> tuple[str, int]:

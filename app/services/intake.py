@@ -103,10 +103,7 @@ def known_answered(session: Session, *, actor: User) -> bool | None:
     """``has_answered``, when this transaction already knows it; None when finding out
     would ask the database. Asks it nothing, so a gate on the event loop can answer
     without a thread hop."""
-    patient = access.patient_for(session, actor=actor, patient_id=actor.id)
-    if not memo.knows(session, _answered_key(patient.id)):
-        return None
-    return _answered(session, patient_id=patient.id)
+    return access.known_own(session, actor=actor, key=_answered_key, answer=_answered)
 
 
 def _key(patient_id: int) -> tuple[str, int]:

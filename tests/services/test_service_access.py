@@ -345,6 +345,11 @@ CASES: dict[str, Case] = {
     "consent.has_consented": own(lambda s, a, w: consent.has_consented(s, actor=a)),
     "consent.known_consent": own(lambda s, a, w: consent.known_consent(s, actor=a)),
     "access.known_profile": own(lambda s, a, w: access.known_profile(s, actor=a)),
+    "access.known_own": own(
+        lambda s, a, w: access.known_own(
+            s, actor=a, key=lambda patient_id: ("profile", patient_id), answer=lambda *_, **__: None
+        )
+    ),
     "intake.known_answered": own(lambda s, a, w: intake.known_answered(s, actor=a)),
     "app_settings.known_settings": own(lambda s, a, w: app_settings.known_settings(s, actor=a)),
     "consent.state_of": own(lambda s, a, w: consent.state_of(s, actor=a)),
